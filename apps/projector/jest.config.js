@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'projector',
+  preset: '../../jest.preset.js',
+  coverageDirectory: '../../coverage/apps/projector',
+};

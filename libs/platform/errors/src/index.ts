@@ -1,0 +1,11 @@
+export {
+  AlreadyExistsError,
+  ConcurrencyError,
+  DeadlineExceededError,
+  DependencyUnavailableError,
+  IllegalStateError,
+  NotFoundError,
+  PlatformError,
+  ValidationError,
+} from './domain-errors';
+export type { FieldViolation, PlatformErrorOptions } from './domain-errors';

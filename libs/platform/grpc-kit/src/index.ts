@@ -1,0 +1,12 @@
+export { DependencyHealth } from './dependency-health';
+export type { DependencyHealthOptions, DependencyProbe } from './dependency-health';
+export { ERROR_DOMAIN, errorInfoOf, fieldViolationsOf, STATUS_DETAILS_KEY, statusDetailsOf, toServiceError } from './error-mapping';
+export { serverStream, unary } from './handlers';
+export type { ServerStreamHandler, ServiceHandlers, UnaryHandler } from './handlers';
+export { serviceName, startGrpcServer } from './grpc-server';
+export type { GrpcServerConfig, GrpcServerOptions, RunningGrpcServer, ServiceRegistration } from './grpc-server';
+export { requestIdInterceptor } from './interceptors';
+export { REQUEST_ID_HEADER } from './request-context';
+export type { RequestContext } from './request-context';
+export { runUntilSignalled } from './run-until-signalled';
+export type { Stoppable } from './run-until-signalled';

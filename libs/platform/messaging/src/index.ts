@@ -1,0 +1,2 @@
+export { NatsClient, natsProbe } from './nats-connection';
+export type { NatsConfig } from './nats-connection';

@@ -1,0 +1,2 @@
+export { createViewDatabase, mongoProbe } from './mongo-connection';
+export type { MongoConfig, ViewDatabase } from './mongo-connection';
