@@ -1,3 +1,4 @@
+const { join } = require('node:path');
 const nxPreset = require('@nx/jest/preset').default;
 
 module.exports = {
@@ -7,4 +8,5 @@ module.exports = {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
+  reporters: ['default', join(__dirname, 'tools/scripts/jest-results-reporter.js')],
 };

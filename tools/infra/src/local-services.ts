@@ -6,7 +6,8 @@ import { createConnection } from 'mysql2/promise';
 import { connect } from 'nats';
 
 export const REPO_ROOT = join(__dirname, '..', '..', '..');
-export const LOCAL_DIR = join(REPO_ROOT, '.local');
+/** Logs, pid files and server data of what this tool starts; git-ignored. */
+export const LOCAL_DIR = process.env['CQRS_LOCAL_DIR'] || join(REPO_ROOT, '.local');
 
 /** One piece of local infrastructure: how to tell it is healthy, and how to start it here. */
 export interface LocalService {

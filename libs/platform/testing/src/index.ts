@@ -1,1 +1,15 @@
-export {};
+export { startApp } from './app-process';
+export type { AppName, AppProcess } from './app-process';
+export { eventually } from './eventually';
+export { goToolPath, grpcurl } from './go-tools';
+export type { GoTool } from './go-tools';
+export { checkHealth } from './health-client';
+export type { ServingStatusName } from './health-client';
+export { isolatedEnvironment, LOCAL_URLS } from './isolated-environment';
+export type { IsolatedEnvironment } from './isolated-environment';
+export { freePort, startPrivateNats } from './private-nats';
+export type { PrivateNats } from './private-nats';
+export { REPO_ROOT } from './repo-root';
+export { newRunId } from './run-id';
+export { describeAppLifecycle } from './app-lifecycle';
+export type { AppLifecycleOptions } from './app-lifecycle';

@@ -1,0 +1,70 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { REPO_ROOT } from './repo-root';
+
+export type AppName = 'command-service' | 'query-service' | 'projector';
+
+export interface AppProcess {
+  readonly child: ChildProcess;
+  /** The gRPC port the app bound (it is started with GRPC_PORT=0 unless env says otherwise). */
+  readonly port: number;
+  /** Every line the app wrote to stdout and stderr so far. */
+  readonly output: string[];
+  /** Resolves with the exit code (or the signal's name) once the process has ended. */
+  readonly exited: Promise<number | string>;
+  /** Sends a signal and waits for the exit. */
+  stop(signal?: NodeJS.Signals): Promise<number | string>;
+}
+
+/**
+ * Starts one app from its build output (dist/apps/<app>/main.js; the test target builds it
+ * first) and waits until it logs that it listens.
+ */
+export async function startApp(app: AppName, env: Readonly<Record<string, string>>, { startTimeoutMs = 30_000 } = {}): Promise<AppProcess> {
+  const main = join(REPO_ROOT, 'dist', 'apps', app, 'main.js');
+  const child = spawn(process.execPath, ['--enable-source-maps', main], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, GRPC_PORT: '0', LOG_LEVEL: 'info', HEALTH_CHECK_INTERVAL_MS: '250', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${app} did not start within ${startTimeoutMs} ms:\n${output.join('\n')}`)), startTimeoutMs);
+    const onLine = (line: string) => {
+      output.push(line);
+      const match = /"address":"[^"]*:(\d+)".*"msg":"gRPC server listening"/.exec(line);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(Number(match[1]));
+      }
+    };
+    collectLines(child.stdout, onLine);
+    collectLines(child.stderr, onLine);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`${app} exited (${code}) before listening:\n${output.join('\n')}`));
+    });
+  });
+  return {
+    child,
+    port,
+    output,
+    exited,
+    stop: (signal: NodeJS.Signals = 'SIGTERM') => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+function collectLines(stream: NodeJS.ReadableStream | null, onLine: (line: string) => void): void {
+  let buffered = '';
+  stream?.setEncoding('utf8');
+  stream?.on('data', (chunk: string) => {
+    buffered += chunk;
+    const lines = buffered.split('\n');
+    buffered = lines.pop() ?? '';
+    for (const line of lines) if (line) onLine(line);
+  });
+}
