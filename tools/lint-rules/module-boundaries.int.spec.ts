@@ -29,6 +29,23 @@ describe('module boundaries', () => {
     expect(errors).toEqual([expect.stringContaining('can only depend on libs tagged with "type:util"')]);
   });
 
+  it('fails when the domain imports I/O', async () => {
+    const errors = await boundaryErrors('libs/catalog/domain/src/probe.ts', "import knex from 'knex';\nimport { connect } from 'nats';\nexport const x = [knex, connect];\n");
+    expect(errors).toHaveLength(2);
+    expect(errors[0]).toContain('"type:domain" is not allowed to import "knex"');
+    expect(errors[1]).toContain('"type:domain" is not allowed to import "nats"');
+  });
+
+  it('fails when the domain imports an infrastructure lib', async () => {
+    const errors = await boundaryErrors('libs/catalog/domain/src/probe.ts', "import { createMysql } from '@cqrs/write-store';\nexport const x = createMysql;\n");
+    expect(errors).toEqual([expect.stringContaining('can only depend on libs tagged with "type:util"')]);
+  });
+
+  it('fails when an app imports another app', async () => {
+    const errors = await boundaryErrors('apps/query-service/src/probe.ts', "import { startProjector } from '../../projector/src/projector.app';\nexport const x = startProjector;\n");
+    expect(errors.length).toBeGreaterThan(0);
+  });
+
   it('allows an app to use platform libs of its side', async () => {
     expect(await boundaryErrors('apps/query-service/src/probe.ts', "import { createViewDatabase } from '@cqrs/view-store';\nexport const x = createViewDatabase;\n")).toEqual([]);
   });

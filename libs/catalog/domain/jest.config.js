@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'catalog-domain',
+  preset: '../../../jest.preset.js',
+  coverageDirectory: '../../../coverage/libs/catalog/domain',
+};

@@ -1,0 +1,16 @@
+import type { Money } from './money';
+
+export type ProductState =
+  | { readonly status: 'Empty' }
+  | {
+      readonly status: 'Active';
+      readonly productId: string;
+      readonly sku: string;
+      readonly name: string;
+      readonly description: string;
+      readonly price: Money;
+      readonly stock: number;
+    }
+  | { readonly status: 'Deleted'; readonly productId: string; readonly sku: string };
+
+export type ActiveProduct = Extract<ProductState, { status: 'Active' }>;

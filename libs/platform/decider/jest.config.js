@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'decider',
+  preset: '../../../jest.preset.js',
+  coverageDirectory: '../../../coverage/libs/platform/decider',
+};

@@ -1,0 +1,2 @@
+export { foldEvents } from './decider';
+export type { Decider, Message } from './decider';
