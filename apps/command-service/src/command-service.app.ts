@@ -1,20 +1,43 @@
 import { catalogV1 } from '@cqrs/contracts';
 import { startGrpcServer, type RunningGrpcServer } from '@cqrs/grpc-kit';
 import type { Logger } from '@cqrs/logging';
-import { NatsClient, natsProbe } from '@cqrs/messaging';
-import { createMysql, ensureDatabase, mysqlProbe } from '@cqrs/write-store';
+import { JetStreamEventPublisher, NatsClient, natsProbe } from '@cqrs/messaging';
+import {
+  CommandExecutor,
+  createMysql,
+  ensureDatabase,
+  EventStore,
+  migrateToLatest,
+  MysqlLeaderLock,
+  mysqlProbe,
+  OutboxRelay,
+  OutboxStore,
+} from '@cqrs/write-store';
+import { catalogCommandHandlers } from './catalog/catalog-command.handlers';
 import type { CommandServiceConfig } from './command-service.config';
 
-/** Connects the write side's dependencies and serves catalog.v1.CommandService. */
+/** Wires the write side: event store, outbox relay to JetStream, and catalog.v1.CommandService. */
 export async function startCommandService(config: CommandServiceConfig, logger: Logger): Promise<RunningGrpcServer> {
   await ensureDatabase(config);
   const mysql = createMysql(config);
+  await migrateToLatest(mysql);
   const nats = new NatsClient(config, 'command-service', logger);
+
+  const relay = new OutboxRelay(
+    new OutboxStore(mysql),
+    new MysqlLeaderLock(config, `outbox-relay:${config.MYSQL_DATABASE}`),
+    new JetStreamEventPublisher(nats, config),
+    logger.child({ component: 'outbox-relay' }),
+    { batchSize: config.RELAY_BATCH_SIZE, sweepIntervalMs: config.RELAY_SWEEP_INTERVAL_MS },
+  );
+  const executor = new CommandExecutor(new EventStore(mysql), { onCommitted: () => relay.wake() });
+  relay.start();
+
   return startGrpcServer({
     config,
     logger,
-    services: [{ definition: catalogV1.CommandServiceService, implementation: {} }],
+    services: [{ definition: catalogV1.CommandServiceService, implementation: catalogCommandHandlers(executor, logger) }],
     probes: [mysqlProbe(mysql), natsProbe(nats)],
-    onShutdown: [() => nats.close(), () => mysql.destroy()],
+    onShutdown: [() => relay.stop(), () => nats.close(), () => mysql.destroy()],
   });
 }

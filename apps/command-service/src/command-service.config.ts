@@ -1,4 +1,4 @@
-import { grpcServerEnv, mysqlEnv, natsEnv, type ConfigOf } from '@cqrs/config';
+import { grpcServerEnv, intVar, mysqlEnv, natsEnv, type ConfigOf } from '@cqrs/config';
 
 export const COMMAND_SERVICE_DEFAULT_PORT = 50051;
 
@@ -6,6 +6,10 @@ export const commandServiceEnv = {
   ...grpcServerEnv(COMMAND_SERVICE_DEFAULT_PORT),
   ...mysqlEnv,
   ...natsEnv,
+  /** Events the outbox relay publishes per round. */
+  RELAY_BATCH_SIZE: intVar(500, 1, 10_000),
+  /** How often the relay sweeps the outbox for commits it was not woken for (other replicas'). */
+  RELAY_SWEEP_INTERVAL_MS: intVar(1_000, 50, 60_000),
 };
 
 export type CommandServiceConfig = ConfigOf<typeof commandServiceEnv>;

@@ -1,12 +1,12 @@
 import { BinaryReader, WireType } from '@bufbuild/protobuf/wire';
-import { CONTRACTS_DESCRIPTOR_SET, HEALTH_DESCRIPTOR_SET } from './generated/descriptor-set';
+import { CONTRACTS_DESCRIPTOR_SET, ERROR_DETAILS_DESCRIPTOR_SET, HEALTH_DESCRIPTOR_SET } from './generated/descriptor-set';
 
 /**
- * The serialized FileDescriptorProtos of every contract file (and grpc.health.v1), exactly as
- * buf compiled them from proto/: what server reflection hands to grpcurl.
+ * The serialized FileDescriptorProtos of every contract file (plus grpc.health.v1 and the
+ * google.rpc error details), exactly as buf compiled them: what server reflection hands to grpcurl.
  */
 export function contractFileDescriptors(): Buffer[] {
-  return [...splitFileDescriptorSet(CONTRACTS_DESCRIPTOR_SET), ...splitFileDescriptorSet(HEALTH_DESCRIPTOR_SET)];
+  return [CONTRACTS_DESCRIPTOR_SET, HEALTH_DESCRIPTOR_SET, ERROR_DETAILS_DESCRIPTOR_SET].flatMap(splitFileDescriptorSet);
 }
 
 /** FileDescriptorSet is `repeated FileDescriptorProto file = 1`; returns each file's bytes. */

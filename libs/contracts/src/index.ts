@@ -3,3 +3,4 @@ export * as commonV1 from './common-v1';
 export * as googleRpc from './google-rpc';
 export * as healthV1 from './generated/health/v1/health';
 export { contractFileDescriptors } from './file-descriptors';
+export { decodeConsistencyToken, encodeConsistencyToken } from './consistency-token';

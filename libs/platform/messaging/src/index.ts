@@ -1,2 +1,6 @@
+export { DUPLICATE_WINDOW_MS, ensureEventStream } from './event-stream';
+export type { EventStreamConfig } from './event-stream';
+export { JetStreamEventPublisher } from './jetstream-publisher';
 export { NatsClient, natsProbe } from './nats-connection';
 export type { NatsConfig } from './nats-connection';
+export { allEventSubjects, eventSubject, eventSubjectsOf } from './subjects';

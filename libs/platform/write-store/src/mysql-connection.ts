@@ -20,8 +20,12 @@ const CONNECTION_LOST_CODES = new Set([
 
 /** A knex pool on the write database. Fails fast (5 s) rather than queueing forever when MySQL is down. */
 export function createMysql(config: MysqlConfig, database: string | null = config.MYSQL_DATABASE): Knex {
+  return knex(createMysqlConfig(config, database));
+}
+
+export function createMysqlConfig(config: MysqlConfig, database: string | null = config.MYSQL_DATABASE): Knex.Config {
   const url = new URL(config.MYSQL_URL);
-  return knex({
+  return {
     client: 'mysql2',
     connection: {
       host: url.hostname,
@@ -37,7 +41,7 @@ export function createMysql(config: MysqlConfig, database: string | null = confi
     },
     pool: { min: 0, max: config.MYSQL_POOL_MAX },
     acquireConnectionTimeout: 5_000,
-  });
+  };
 }
 
 /** Creates the write database when it does not exist yet (local development and tests). */

@@ -1,0 +1,16 @@
+import { productDecider, type ProductCommand, type ProductEvent, type ProductState } from '@cqrs/catalog-domain';
+import type { AggregateType } from '@cqrs/write-store';
+import { productCodec } from './product.codec';
+
+export const SKU_SCOPE = 'catalog.product.sku';
+
+/** The Product aggregate as the platform runs it: stream type, decider, codec, unique SKUs. */
+export const productAggregate: AggregateType<ProductState, ProductCommand, ProductEvent> = {
+  streamType: 'catalog.product',
+  decider: productDecider,
+  codec: productCodec,
+  uniqueClaims: (events, before) => ({
+    claims: events.flatMap((e) => (e.type === 'ProductCreated' ? [{ scope: SKU_SCOPE, value: e.data.sku }] : [])),
+    releases: events.flatMap((e) => (e.type === 'ProductDeleted' && before.status === 'Active' ? [{ scope: SKU_SCOPE, value: before.sku }] : [])),
+  }),
+};

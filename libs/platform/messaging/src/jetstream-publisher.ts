@@ -1,0 +1,34 @@
+import { commonV1 } from '@cqrs/contracts';
+import { DependencyUnavailableError } from '@cqrs/errors';
+import { ensureEventStream, type EventStreamConfig } from './event-stream';
+import type { NatsClient } from './nats-connection';
+import { eventSubject } from './subjects';
+
+/**
+ * Publishes event envelopes to JetStream with Nats-Msg-Id = event id, so a re-publish inside
+ * the duplicate window is dropped by the server. Implements the write store's EventPublisher.
+ */
+export class JetStreamEventPublisher {
+  constructor(
+    private readonly client: NatsClient,
+    private readonly config: EventStreamConfig,
+    private readonly ackTimeoutMs = 5_000,
+  ) {}
+
+  async prepare(): Promise<void> {
+    await ensureEventStream(await this.connection().jetstreamManager(), this.config);
+  }
+
+  async publish(envelope: commonV1.EventEnvelope): Promise<void> {
+    const subject = eventSubject(this.config.NATS_SUBJECT_PREFIX, envelope.streamType, envelope.aggregateId);
+    await this.connection()
+      .jetstream()
+      .publish(subject, commonV1.EventEnvelope.encode(envelope).finish(), { msgID: envelope.eventId, timeout: this.ackTimeoutMs });
+  }
+
+  private connection() {
+    const nc = this.client.current;
+    if (nc === undefined || nc.isClosed()) throw new DependencyUnavailableError('nats');
+    return nc;
+  }
+}

@@ -1,0 +1,14 @@
+/** The one place an event subject is made: `<prefix>.<stream type>.<aggregate id>`, e.g. `events.catalog.product.1b9d…`. */
+export function eventSubject(prefix: string, streamType: string, aggregateId: string): string {
+  return `${prefix}.${streamType}.${aggregateId}`;
+}
+
+/** Every event subject of one stream type, e.g. `events.catalog.product.*`. */
+export function eventSubjectsOf(prefix: string, streamType: string): string {
+  return `${prefix}.${streamType}.*`;
+}
+
+/** Every subject the event stream holds. */
+export function allEventSubjects(prefix: string): string {
+  return `${prefix}.>`;
+}

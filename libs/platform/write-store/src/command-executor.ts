@@ -1,0 +1,126 @@
+import { randomUUID } from 'node:crypto';
+import { foldEvents, type Decider } from '@cqrs/decider';
+import { ConcurrencyError, ValidationError } from '@cqrs/errors';
+import { EventStore, IdempotencyRaceError } from './event-store';
+import type { AppendResult, EventMetadata, IdempotencyKey, IdempotencyRecord, StoredEvent, UniqueClaim } from './event-store.types';
+import { KeyedQueue } from './keyed-queue';
+import { streamIdOf } from './stream-id';
+
+export interface EncodedEvent {
+  readonly type: string;
+  readonly schemaVersion: number;
+  readonly payload: Buffer;
+}
+
+/** Translates an aggregate's events to and from their stored (Protobuf) form. */
+export interface EventCodec<Event> {
+  encode(event: Event): EncodedEvent;
+  decode(stored: EncodedEvent): Event;
+}
+
+/** What the platform needs to know of an aggregate; a bounded context declares one per aggregate. */
+export interface AggregateType<State, Command, Event> {
+  /** e.g. "catalog.product"; stream ids and subjects are made from it. */
+  readonly streamType: string;
+  readonly decider: Decider<State, Command, Event>;
+  readonly codec: EventCodec<Event>;
+  /** Unique values (e.g. a SKU) that new events claim or give up, checked in the same transaction. */
+  readonly uniqueClaims?: (events: readonly Event[], before: State) => { claims: UniqueClaim[]; releases: UniqueClaim[] };
+}
+
+export interface CommandRequest<Command> {
+  readonly aggregateId: string;
+  readonly command: Command;
+  /** When set, the command fails with ConcurrencyError unless the aggregate is at this version. */
+  readonly expectedVersion?: number;
+  readonly idempotency?: IdempotencyKey;
+  readonly metadata: EventMetadata;
+  /** The command's time, taken once at the edge; stored as the events' occurred_at. */
+  readonly now: Date;
+}
+
+export interface CommandExecutorOptions {
+  /** Attempts for a command without expectedVersion that loses a version race. */
+  readonly maxAttempts?: number;
+  /** Called after every commit that wrote events (wakes the outbox relay). */
+  readonly onCommitted?: () => void;
+}
+
+/**
+ * Runs a command against an aggregate: load its stream, decide, append with the expected
+ * version, all or nothing, with idempotent retries by request id.
+ */
+export class CommandExecutor {
+  private readonly queue = new KeyedQueue();
+  private readonly maxAttempts: number;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly options: CommandExecutorOptions = {},
+  ) {
+    this.maxAttempts = options.maxAttempts ?? 12;
+  }
+
+  async execute<State, Command, Event>(aggregate: AggregateType<State, Command, Event>, request: CommandRequest<Command>): Promise<AppendResult> {
+    const { idempotency } = request;
+    if (idempotency !== undefined) {
+      const previous = await this.store.findIdempotencyRecord(idempotency.requestId);
+      if (previous !== undefined) return sameRequestOrThrow(previous, idempotency);
+    }
+    const streamId = streamIdOf(aggregate.streamType, request.aggregateId);
+    return this.queue.run(streamId, async () => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await this.attempt(aggregate, request, streamId);
+        } catch (err) {
+          if (err instanceof IdempotencyRaceError && idempotency !== undefined) {
+            const winner = await this.store.findIdempotencyRecord(idempotency.requestId);
+            if (winner !== undefined) return sameRequestOrThrow(winner, idempotency);
+          }
+          const retry = err instanceof ConcurrencyError && request.expectedVersion === undefined && attempt < this.maxAttempts;
+          if (!retry) throw err;
+          await sleep(Math.random() * Math.min(10 * 2 ** attempt, 500));
+        }
+      }
+    });
+  }
+
+  private async attempt<State, Command, Event>(aggregate: AggregateType<State, Command, Event>, request: CommandRequest<Command>, streamId: string): Promise<AppendResult> {
+    const stored = await this.store.readStream(streamId);
+    const version = stored[stored.length - 1]?.version ?? 0;
+    if (request.expectedVersion !== undefined && request.expectedVersion !== version) {
+      throw new ConcurrencyError(streamId, request.expectedVersion, version);
+    }
+    const state = foldEvents(aggregate.decider, stored.map((e: StoredEvent) => aggregate.codec.decode(e)));
+    const events = aggregate.decider.decide(request.command, state);
+    const unique = aggregate.uniqueClaims?.(events, state) ?? { claims: [], releases: [] };
+    const result = await this.store.append({
+      streamType: aggregate.streamType,
+      aggregateId: request.aggregateId,
+      expectedVersion: version,
+      events: events.map((event) => ({ eventId: randomUUID(), ...aggregate.codec.encode(event) })),
+      metadata: request.metadata,
+      occurredAt: request.now,
+      claims: unique.claims,
+      releases: unique.releases,
+      idempotency: request.idempotency,
+    });
+    if (events.length > 0) this.options.onCommitted?.();
+    return result;
+  }
+}
+
+function sameRequestOrThrow(record: IdempotencyRecord, key: IdempotencyKey): AppendResult {
+  if (record.method !== key.method || record.requestHash !== key.requestHash) {
+    throw new ValidationError([{ field: 'request_id', description: `was already used for a different request (${record.method})` }], {
+      reason: 'REQUEST_ID_REUSED',
+      metadata: { request_id: key.requestId },
+    });
+  }
+  const { streamId, aggregateId, version, position } = record;
+  return { streamId, aggregateId, version, position };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

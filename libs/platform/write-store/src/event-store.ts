@@ -1,0 +1,181 @@
+import type { Knex } from 'knex';
+import { AlreadyExistsError, ConcurrencyError } from '@cqrs/errors';
+import type { AppendRequest, AppendResult, EventMetadata, IdempotencyRecord, StoredEvent } from './event-store.types';
+import { translateMysqlError } from './mysql-connection';
+import { streamIdOf } from './stream-id';
+
+/** Another request with the same request id committed first; read its record instead. */
+export class IdempotencyRaceError extends Error {
+  constructor(readonly requestId: string) {
+    super(`request ${requestId} was committed concurrently`);
+    this.name = 'IdempotencyRaceError';
+  }
+}
+
+export interface EventRow {
+  position: number | string;
+  event_id: string;
+  stream_id: string;
+  stream_type: string;
+  version: number;
+  event_type: string;
+  schema_version: number;
+  payload: Buffer;
+  metadata: string | EventMetadata;
+  occurred_at: Date;
+}
+
+export const EVENT_COLUMNS = ['position', 'event_id', 'stream_id', 'stream_type', 'version', 'event_type', 'schema_version', 'payload', 'metadata', 'occurred_at'];
+
+/**
+ * The append-only event log in MySQL. One transaction per append writes the events, their
+ * outbox rows, unique claims and the idempotency record, or nothing; the unique
+ * (stream_id, version) key decides which of two racing appends wins.
+ */
+export class EventStore {
+  constructor(private readonly db: Knex) {}
+
+  async readStream(streamId: string, afterVersion = 0): Promise<StoredEvent[]> {
+    const rows: EventRow[] = await this.run(
+      this.db('events').select(EVENT_COLUMNS).where('stream_id', streamId).andWhere('version', '>', afterVersion).orderBy('version'),
+    );
+    return rows.map(toStoredEvent);
+  }
+
+  /** Events in global position order, for rebuilds and relays. */
+  async readAll(afterPosition: number, limit: number, streamType?: string): Promise<StoredEvent[]> {
+    const query = this.db('events').select(EVENT_COLUMNS).where('position', '>', afterPosition).orderBy('position').limit(limit);
+    const rows: EventRow[] = await this.run(streamType === undefined ? query : query.andWhere('stream_type', streamType));
+    return rows.map(toStoredEvent);
+  }
+
+  async currentVersion(streamId: string): Promise<number> {
+    const row: { version?: number | null } | undefined = await this.run(this.db('events').max({ version: 'version' }).where('stream_id', streamId).first());
+    return Number(row?.version ?? 0);
+  }
+
+  async findIdempotencyRecord(requestId: string): Promise<IdempotencyRecord | undefined> {
+    const row: Record<string, string | number> | undefined = await this.run(this.db('idempotency_records').where('request_id', requestId).first());
+    if (row === undefined) return undefined;
+    return {
+      method: String(row['method']),
+      requestHash: String(row['request_hash']),
+      streamId: String(row['stream_id']),
+      aggregateId: String(row['aggregate_id']),
+      version: Number(row['version']),
+      position: Number(row['position']),
+    };
+  }
+
+  /**
+   * Appends in one transaction. Throws ConcurrencyError when the stream moved past
+   * expectedVersion, AlreadyExistsError when a unique claim is taken, IdempotencyRaceError when
+   * the request id was committed meanwhile; in each case nothing is written.
+   */
+  async append(request: AppendRequest): Promise<AppendResult> {
+    const streamId = streamIdOf(request.streamType, request.aggregateId);
+    try {
+      return await this.db.transaction(async (trx) => {
+        let version = request.expectedVersion;
+        let position = 0;
+        if (request.events.length > 0) {
+          const metadata = JSON.stringify(request.metadata);
+          await insertOrThrow(trx('events').insert(
+            request.events.map((event) => ({
+              event_id: event.eventId,
+              stream_id: streamId,
+              stream_type: request.streamType,
+              version: ++version,
+              event_type: event.type,
+              schema_version: event.schemaVersion,
+              payload: event.payload,
+              metadata,
+              occurred_at: request.occurredAt,
+            })),
+          ), () => new VersionTakenError());
+          const positions = await trx('events').select('position').where('stream_id', streamId).andWhere('version', '>', request.expectedVersion).orderBy('version');
+          await trx('event_outbox').insert(positions.map((row: { position: number }) => ({ position: row.position })));
+          position = Number(positions[positions.length - 1]?.position ?? 0);
+        } else {
+          position = await lastPosition(trx, streamId);
+        }
+        for (const claim of request.claims ?? []) {
+          await insertOrThrow(
+            trx('unique_claims').insert({ scope: claim.scope, value: claim.value, stream_id: streamId }),
+            () => new AlreadyExistsError(`${claim.scope} "${claim.value}" is already taken`, { reason: 'UNIQUE_VALUE_TAKEN', metadata: { scope: claim.scope, value: claim.value } }),
+          );
+        }
+        for (const release of request.releases ?? []) {
+          await trx('unique_claims').where({ scope: release.scope, value: release.value, stream_id: streamId }).delete();
+        }
+        const idempotency = request.idempotency;
+        if (idempotency !== undefined) {
+          await insertOrThrow(trx('idempotency_records').insert({
+            request_id: idempotency.requestId,
+            method: idempotency.method,
+            request_hash: idempotency.requestHash,
+            stream_id: streamId,
+            aggregate_id: request.aggregateId,
+            version,
+            position,
+            created_at: request.occurredAt,
+          }), () => new IdempotencyRaceError(idempotency.requestId));
+        }
+        return { streamId, aggregateId: request.aggregateId, version, position };
+      });
+    } catch (err) {
+      throw await this.explainAppendFailure(err, request, streamId);
+    }
+  }
+
+  private async explainAppendFailure(err: unknown, request: AppendRequest, streamId: string): Promise<unknown> {
+    if (err instanceof VersionTakenError) {
+      return new ConcurrencyError(streamId, request.expectedVersion, await this.currentVersion(streamId));
+    }
+    if (err instanceof AlreadyExistsError || err instanceof IdempotencyRaceError) return err;
+    return translateMysqlError(err);
+  }
+
+  private async run<T>(query: PromiseLike<T>): Promise<T> {
+    try {
+      return await query;
+    } catch (err) {
+      throw translateMysqlError(err);
+    }
+  }
+}
+
+async function lastPosition(trx: Knex.Transaction, streamId: string): Promise<number> {
+  const row = await trx('events').max({ position: 'position' }).where('stream_id', streamId).first();
+  return Number(row?.position ?? 0);
+}
+
+/** Another append took one of the versions (or event ids) first. */
+class VersionTakenError extends Error {}
+
+/** Runs an insert, turning a duplicate-key error into the given domain error. */
+async function insertOrThrow(insert: Knex.QueryBuilder, onDuplicate: () => Error): Promise<void> {
+  try {
+    await insert;
+  } catch (err) {
+    if ((err as { code?: string } | null)?.code === 'ER_DUP_ENTRY') throw onDuplicate();
+    throw err;
+  }
+}
+
+export function toStoredEvent(row: EventRow): StoredEvent {
+  const streamPrefix = `${row.stream_type}-`;
+  return {
+    position: Number(row.position),
+    eventId: row.event_id,
+    streamId: row.stream_id,
+    streamType: row.stream_type,
+    aggregateId: row.stream_id.startsWith(streamPrefix) ? row.stream_id.slice(streamPrefix.length) : row.stream_id,
+    version: Number(row.version),
+    type: row.event_type,
+    schemaVersion: Number(row.schema_version),
+    payload: row.payload,
+    metadata: typeof row.metadata === 'string' ? (JSON.parse(row.metadata) as EventMetadata) : row.metadata,
+    occurredAt: row.occurred_at,
+  };
+}
