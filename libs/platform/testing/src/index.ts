@@ -13,3 +13,7 @@ export { REPO_ROOT } from './repo-root';
 export { newRunId } from './run-id';
 export { describeAppLifecycle } from './app-lifecycle';
 export type { AppLifecycleOptions } from './app-lifecycle';
+export { readStreamMessages } from './jetstream-messages';
+export type { StreamMessage } from './jetstream-messages';
+export { unaryCall } from './unary-call';
+export type { CallOutcome } from './unary-call';

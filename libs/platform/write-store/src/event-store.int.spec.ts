@@ -1,0 +1,158 @@
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import { AlreadyExistsError, ConcurrencyError, IllegalStateError, ValidationError } from '@cqrs/errors';
+import { isolatedEnvironment, LOCAL_URLS } from '@cqrs/testing';
+import { CommandExecutor } from './command-executor';
+import { EventStore } from './event-store';
+import { migrateToLatest } from './migrations/migration-source';
+import { createMysql, ensureDatabase } from './mysql-connection';
+import { OutboxStore } from './outbox-store';
+import { streamIdOf } from './stream-id';
+import { counterAggregate } from './test-counter.aggregate';
+
+jest.setTimeout(60_000);
+
+const isolated = isolatedEnvironment();
+const config = { MYSQL_URL: LOCAL_URLS.MYSQL_URL, MYSQL_DATABASE: isolated.runId, MYSQL_POOL_MAX: 20 };
+let db: Knex;
+let store: EventStore;
+
+beforeAll(async () => {
+  await ensureDatabase(config);
+  db = createMysql(config);
+  await migrateToLatest(db);
+  store = new EventStore(db);
+});
+
+afterAll(async () => {
+  await db.destroy();
+  await isolated.cleanup();
+});
+
+const now = new Date('2026-11-24T12:00:00Z');
+const add = (by: number) => ({ type: 'Add' as const, data: { by } });
+const rowCounts = async () => {
+  const [[events], [outbox], [records], [claims]] = await Promise.all(
+    ['events', 'event_outbox', 'idempotency_records', 'unique_claims'].map((table) => db(table).count({ n: '*' })),
+  );
+  return { events: Number(events?.n), outbox: Number(outbox?.n), records: Number(records?.n), claims: Number(claims?.n) };
+};
+
+describe('EventStore', () => {
+  it('appends events with consecutive versions, increasing positions and outbox rows', async () => {
+    const id = randomUUID();
+    const event = (n: number) => ({ eventId: randomUUID(), type: 'test.Added', schemaVersion: 1, payload: Buffer.from([n]) });
+    const first = await store.append({ streamType: 'test.counter', aggregateId: id, expectedVersion: 0, events: [event(1), event(2)], metadata: { requestId: 'r1' }, occurredAt: now });
+    const second = await store.append({ streamType: 'test.counter', aggregateId: id, expectedVersion: 2, events: [event(3)], metadata: {}, occurredAt: now });
+    expect([first.version, second.version]).toEqual([2, 3]);
+
+    const stored = await store.readStream(streamIdOf('test.counter', id));
+    expect(stored.map((e) => e.version)).toEqual([1, 2, 3]);
+    expect(stored.map((e) => e.payload[0])).toEqual([1, 2, 3]);
+    expect(stored[0]?.position).toBeLessThan(stored[2]?.position ?? 0);
+    expect(stored[2]?.position).toBe(second.position);
+    expect(stored[0]).toMatchObject({ aggregateId: id, streamType: 'test.counter', metadata: { requestId: 'r1' }, occurredAt: now });
+
+    const pending = await new OutboxStore(db).pending(1_000);
+    expect(pending.filter((e) => e.aggregateId === id).map((e) => e.version)).toEqual([1, 2, 3]);
+  });
+
+  it('refuses an append behind the stream with the current version, writing nothing', async () => {
+    const id = randomUUID();
+    const event = () => ({ eventId: randomUUID(), type: 'test.Added', schemaVersion: 1, payload: Buffer.alloc(0) });
+    await store.append({ streamType: 'test.counter', aggregateId: id, expectedVersion: 0, events: [event(), event()], metadata: {}, occurredAt: now });
+    const before = await rowCounts();
+    const failure = await store
+      .append({ streamType: 'test.counter', aggregateId: id, expectedVersion: 1, events: [event()], metadata: {}, occurredAt: now, idempotency: { requestId: randomUUID(), method: 'm', requestHash: 'h' } })
+      .catch((err: unknown) => err);
+    expect(failure).toBeInstanceOf(ConcurrencyError);
+    expect((failure as ConcurrencyError).actualVersion).toBe(2);
+    expect(await rowCounts()).toEqual(before);
+  });
+
+  it('is atomic: a failure after the events were inserted (a taken unique value) leaves nothing', async () => {
+    await store.append({ streamType: 'test.counter', aggregateId: randomUUID(), expectedVersion: 0, events: [], metadata: {}, occurredAt: now, claims: [{ scope: 'test.counter.name', value: 'taken' }] });
+    const before = await rowCounts();
+    const failure = await store
+      .append({
+        streamType: 'test.counter',
+        aggregateId: randomUUID(),
+        expectedVersion: 0,
+        events: [{ eventId: randomUUID(), type: 'test.Named', schemaVersion: 1, payload: Buffer.from('{}') }],
+        metadata: {},
+        occurredAt: now,
+        claims: [{ scope: 'test.counter.name', value: 'taken' }],
+        idempotency: { requestId: randomUUID(), method: 'm', requestHash: 'h' },
+      })
+      .catch((err: unknown) => err);
+    expect(failure).toBeInstanceOf(AlreadyExistsError);
+    expect(await rowCounts()).toEqual(before);
+  });
+});
+
+describe('CommandExecutor', () => {
+  function executors() {
+    // Two executors stand for two processes: their in-process queues do not see each other.
+    return [new CommandExecutor(store), new CommandExecutor(store)];
+  }
+
+  it('lands every one of 100 racing commands from two processes, in some order, exactly once', async () => {
+    const id = randomUUID();
+    const [a, b] = executors();
+    const deltas = Array.from({ length: 100 }, (_, i) => (i % 3 === 0 ? -1 : 2));
+    const outcomes = await Promise.allSettled(
+      deltas.map((by, i) => ((i % 2 === 0 ? a : b) as CommandExecutor).execute(counterAggregate, { aggregateId: id, command: add(by), metadata: {}, now })),
+    );
+    const landed = deltas.filter((_, i) => outcomes[i]?.status === 'fulfilled');
+    const refused = outcomes.filter((o) => o.status === 'rejected').map((o) => (o as PromiseRejectedResult).reason);
+    expect(refused.every((err) => err instanceof IllegalStateError)).toBe(true);
+    const stored = await store.readStream(streamIdOf('test.counter', id));
+    expect(stored).toHaveLength(landed.length);
+    expect(stored.map((e) => e.version)).toEqual(stored.map((_, i) => i + 1));
+    const total = JSON.parse(stored[stored.length - 1]?.payload.toString() ?? '{}').total;
+    expect(total).toBe(landed.reduce((sum, by) => sum + by, 0));
+  });
+
+  it('fails with ConcurrencyError when expectedVersion is behind, and does not retry', async () => {
+    const [a] = executors();
+    const id = randomUUID();
+    await a?.execute(counterAggregate, { aggregateId: id, command: add(1), metadata: {}, now });
+    await a?.execute(counterAggregate, { aggregateId: id, command: add(1), metadata: {}, now });
+    await expect(a?.execute(counterAggregate, { aggregateId: id, command: add(1), expectedVersion: 1, metadata: {}, now })).rejects.toMatchObject({
+      name: 'ConcurrencyError',
+      actualVersion: 2,
+    });
+    expect(await store.currentVersion(streamIdOf('test.counter', id))).toBe(2);
+  });
+
+  it('returns the first result for a repeated request id and writes nothing new', async () => {
+    const [a, b] = executors();
+    const id = randomUUID();
+    const idempotency = { requestId: randomUUID(), method: 'Add', requestHash: 'same' };
+    const first = await a?.execute(counterAggregate, { aggregateId: id, command: add(5), idempotency, metadata: {}, now });
+    const again = await b?.execute(counterAggregate, { aggregateId: id, command: add(5), idempotency, metadata: {}, now });
+    expect(again).toEqual(first);
+    expect(await store.readStream(streamIdOf('test.counter', id))).toHaveLength(1);
+  });
+
+  it('lets one of two concurrent requests with the same id write, and gives both its result', async () => {
+    const [a, b] = executors();
+    const id = randomUUID();
+    const idempotency = { requestId: randomUUID(), method: 'Add', requestHash: 'same' };
+    const results = await Promise.all([a, b].map((e) => e?.execute(counterAggregate, { aggregateId: id, command: add(1), idempotency, metadata: {}, now })));
+    expect(results[0]).toEqual(results[1]);
+    expect(await store.readStream(streamIdOf('test.counter', id))).toHaveLength(1);
+  });
+
+  it('refuses a request id reused with a different payload', async () => {
+    const [a] = executors();
+    const requestId = randomUUID();
+    await a?.execute(counterAggregate, { aggregateId: randomUUID(), command: add(1), idempotency: { requestId, method: 'Add', requestHash: 'one' }, metadata: {}, now });
+    const failure = await a
+      ?.execute(counterAggregate, { aggregateId: randomUUID(), command: add(2), idempotency: { requestId, method: 'Add', requestHash: 'two' }, metadata: {}, now })
+      .catch((err: unknown) => err);
+    expect(failure).toBeInstanceOf(ValidationError);
+    expect((failure as ValidationError).violations[0]?.field).toBe('request_id');
+    expect((failure as ValidationError).reason).toBe('REQUEST_ID_REUSED');
+  });
+});

@@ -1,0 +1,92 @@
+import pino from 'pino';
+import type { commonV1 } from '@cqrs/contracts';
+import type { StoredEvent } from './event-store.types';
+import type { MysqlLeaderLock } from './leader-lock';
+import { OutboxRelay, wavesOf, type EventPublisher } from './outbox-relay';
+import type { OutboxStore } from './outbox-store';
+
+const event = (streamId: string, version: number, position: number): StoredEvent => ({
+  eventId: `${streamId}-${version}`,
+  streamId,
+  streamType: 'test.counter',
+  aggregateId: streamId,
+  version,
+  position,
+  type: 'test.Added',
+  schemaVersion: 1,
+  payload: Buffer.alloc(0),
+  metadata: {},
+  occurredAt: new Date(0),
+});
+
+function fakeOutbox(events: StoredEvent[]) {
+  const pending = [...events];
+  const outbox = {
+    pending: async (limit: number) => pending.slice(0, limit),
+    markPublished: async (positions: readonly number[]) => {
+      for (const position of positions) pending.splice(pending.findIndex((e) => e.position === position), 1);
+    },
+  };
+  return { outbox: outbox as unknown as OutboxStore, pending };
+}
+
+const alwaysLeader = { name: 'test', tryAcquire: async () => true, isHeld: async () => true, release: async () => undefined } as unknown as MysqlLeaderLock;
+
+describe('wavesOf', () => {
+  it('puts at most one event of each stream in a wave, keeping each stream in order', () => {
+    const batch = [event('a', 1, 1), event('a', 2, 2), event('b', 1, 3), event('a', 3, 4), event('c', 1, 5), event('b', 2, 6)];
+    expect(wavesOf(batch).map((wave) => wave.map((e) => e.eventId))).toEqual([['a-1', 'b-1', 'c-1'], ['a-2', 'b-2'], ['a-3']]);
+  });
+});
+
+describe('OutboxRelay', () => {
+  it('publishes every event once per stream in version order and empties the outbox', async () => {
+    const { outbox, pending } = fakeOutbox([event('a', 1, 1), event('b', 1, 2), event('a', 2, 3), event('a', 3, 4)]);
+    const published: string[] = [];
+    const publisher: EventPublisher = { prepare: async () => undefined, publish: async (e: commonV1.EventEnvelope) => void published.push(e.eventId) };
+    const relay = new OutboxRelay(outbox, alwaysLeader, publisher, pino({ level: 'silent' }), { sweepIntervalMs: 20 });
+    relay.start();
+    await waitFor(() => pending.length === 0);
+    await relay.stop();
+    expect(published.filter((id) => id.startsWith('a-'))).toEqual(['a-1', 'a-2', 'a-3']);
+    expect(published).toHaveLength(4);
+  });
+
+  it('keeps a stream whose publish failed from overtaking itself, and retries it', async () => {
+    const { outbox, pending } = fakeOutbox([event('a', 1, 1), event('b', 1, 2), event('a', 2, 3), event('b', 2, 4)]);
+    const published: string[] = [];
+    let failuresLeft = 1;
+    const publisher: EventPublisher = {
+      prepare: async () => undefined,
+      publish: async (e: commonV1.EventEnvelope) => {
+        if (e.eventId === 'a-1' && failuresLeft-- > 0) throw new Error('no ack');
+        published.push(e.eventId);
+      },
+    };
+    const relay = new OutboxRelay(outbox, alwaysLeader, publisher, pino({ level: 'silent' }), { sweepIntervalMs: 20, maxBackoffMs: 20 });
+    relay.start();
+    await waitFor(() => pending.length === 0);
+    await relay.stop();
+    expect(published).toEqual(['b-1', 'b-2', 'a-1', 'a-2']);
+  });
+
+  it('publishes nothing while another process holds the lock', async () => {
+    const { outbox, pending } = fakeOutbox([event('a', 1, 1)]);
+    const follower = { ...alwaysLeader, tryAcquire: async () => false, isHeld: async () => false } as unknown as MysqlLeaderLock;
+    const publish = jest.fn();
+    const relay = new OutboxRelay(outbox, follower, { prepare: async () => undefined, publish }, pino({ level: 'silent' }), { sweepIntervalMs: 10 });
+    relay.start();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await relay.stop();
+    expect(publish).not.toHaveBeenCalled();
+    expect(pending).toHaveLength(1);
+  });
+});
+
+async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
