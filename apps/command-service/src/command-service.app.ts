@@ -12,6 +12,7 @@ import {
   mysqlProbe,
   OutboxRelay,
   OutboxStore,
+  SnapshotStore,
 } from '@cqrs/write-store';
 import { catalogCommandHandlers } from './catalog/catalog-command.handlers';
 import type { CommandServiceConfig } from './command-service.config';
@@ -30,7 +31,7 @@ export async function startCommandService(config: CommandServiceConfig, logger: 
     logger.child({ component: 'outbox-relay' }),
     { batchSize: config.RELAY_BATCH_SIZE, sweepIntervalMs: config.RELAY_SWEEP_INTERVAL_MS },
   );
-  const executor = new CommandExecutor(new EventStore(mysql), { onCommitted: () => relay.wake() });
+  const executor = new CommandExecutor(new EventStore(mysql), { onCommitted: () => relay.wake() }, new SnapshotStore(mysql));
   relay.start();
 
   return startGrpcServer({

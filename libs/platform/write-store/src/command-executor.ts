@@ -4,6 +4,7 @@ import { ConcurrencyError, ValidationError } from '@cqrs/errors';
 import { EventStore, IdempotencyRaceError } from './event-store';
 import type { AppendResult, EventMetadata, IdempotencyKey, IdempotencyRecord, StoredEvent, UniqueClaim } from './event-store.types';
 import { KeyedQueue } from './keyed-queue';
+import type { SnapshotStore } from './snapshot-store';
 import { streamIdOf } from './stream-id';
 
 export interface EncodedEvent {
@@ -26,6 +27,16 @@ export interface AggregateType<State, Command, Event> {
   readonly codec: EventCodec<Event>;
   /** Unique values (e.g. a SKU) that new events claim or give up, checked in the same transaction. */
   readonly uniqueClaims?: (events: readonly Event[], before: State) => { claims: UniqueClaim[]; releases: UniqueClaim[] };
+  /** Snapshots for long streams: the state is saved every `every` events and loaded first. */
+  readonly snapshots?: SnapshotPolicy<State>;
+}
+
+export interface SnapshotPolicy<State> {
+  readonly every: number;
+  /** Bump when the state's shape changes; older snapshots are then ignored. */
+  readonly schemaVersion: number;
+  toJson(state: State): unknown;
+  fromJson(json: unknown): State;
 }
 
 export interface CommandRequest<Command> {
@@ -57,6 +68,7 @@ export class CommandExecutor {
   constructor(
     private readonly store: EventStore,
     private readonly options: CommandExecutorOptions = {},
+    private readonly snapshots?: SnapshotStore,
   ) {
     this.maxAttempts = options.maxAttempts ?? 12;
   }
@@ -86,12 +98,10 @@ export class CommandExecutor {
   }
 
   private async attempt<State, Command, Event>(aggregate: AggregateType<State, Command, Event>, request: CommandRequest<Command>, streamId: string): Promise<AppendResult> {
-    const stored = await this.store.readStream(streamId);
-    const version = stored[stored.length - 1]?.version ?? 0;
+    const { state, version, snapshotVersion } = await this.load(aggregate, streamId);
     if (request.expectedVersion !== undefined && request.expectedVersion !== version) {
       throw new ConcurrencyError(streamId, request.expectedVersion, version);
     }
-    const state = foldEvents(aggregate.decider, stored.map((e: StoredEvent) => aggregate.codec.decode(e)));
     const events = aggregate.decider.decide(request.command, state);
     const unique = aggregate.uniqueClaims?.(events, state) ?? { claims: [], releases: [] };
     const result = await this.store.append({
@@ -106,7 +116,25 @@ export class CommandExecutor {
       idempotency: request.idempotency,
     });
     if (events.length > 0) this.options.onCommitted?.();
+    const policy = aggregate.snapshots;
+    if (policy !== undefined && this.snapshots !== undefined && result.version - snapshotVersion >= policy.every) {
+      const newState = foldEvents(aggregate.decider, events, state);
+      // Best effort: a lost snapshot only means a longer load next time.
+      await this.snapshots.save(streamId, { version: result.version, schemaVersion: policy.schemaVersion, state: policy.toJson(newState) }).catch(() => undefined);
+    }
     return result;
+  }
+
+  /** The aggregate's state: from its snapshot (when usable) plus the events after it. */
+  private async load<State, Command, Event>(aggregate: AggregateType<State, Command, Event>, streamId: string) {
+    const policy = aggregate.snapshots;
+    const snapshot = policy !== undefined && this.snapshots !== undefined ? await this.snapshots.load(streamId) : undefined;
+    const usable = snapshot !== undefined && policy !== undefined && snapshot.schemaVersion === policy.schemaVersion ? snapshot : undefined;
+    const from = usable !== undefined && policy !== undefined ? policy.fromJson(usable.state) : aggregate.decider.initialState();
+    const snapshotVersion = usable?.version ?? 0;
+    const stored = await this.store.readStream(streamId, snapshotVersion);
+    const state = foldEvents(aggregate.decider, stored.map((e: StoredEvent) => aggregate.codec.decode(e)), from);
+    return { state, version: stored[stored.length - 1]?.version ?? snapshotVersion, snapshotVersion };
   }
 }
 

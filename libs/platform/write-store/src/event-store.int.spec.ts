@@ -7,6 +7,7 @@ import { EventStore } from './event-store';
 import { migrateToLatest } from './migrations/migration-source';
 import { createMysql, ensureDatabase } from './mysql-connection';
 import { OutboxStore } from './outbox-store';
+import { SnapshotStore } from './snapshot-store';
 import { streamIdOf } from './stream-id';
 import { counterAggregate } from './test-counter.aggregate';
 
@@ -154,5 +155,36 @@ describe('CommandExecutor', () => {
     expect(failure).toBeInstanceOf(ValidationError);
     expect((failure as ValidationError).violations[0]?.field).toBe('request_id');
     expect((failure as ValidationError).reason).toBe('REQUEST_ID_REUSED');
+  });
+});
+
+describe('snapshots', () => {
+  const snapshotted = {
+    ...counterAggregate,
+    snapshots: { every: 10, schemaVersion: 1, toJson: (state: { total: number }) => state, fromJson: (json: unknown) => json as { total: number } },
+  };
+  const totalOf = async (id: string) => JSON.parse((await store.readStream(streamIdOf('test.counter', id))).pop()?.payload.toString() ?? '{}').total;
+
+  it('saves the state every N events and loads from it', async () => {
+    const snapshots = new SnapshotStore(db);
+    const executor = new CommandExecutor(store, {}, snapshots);
+    const id = randomUUID();
+    for (let i = 0; i < 25; i++) await executor.execute(snapshotted, { aggregateId: id, command: add(1), metadata: {}, now });
+    expect(await snapshots.load(streamIdOf('test.counter', id))).toEqual({ version: 20, schemaVersion: 1, state: { total: 20 } });
+
+    // Prove the snapshot is what the next command starts from: doctor it, then decide.
+    await snapshots.save(streamIdOf('test.counter', id), { version: 25, schemaVersion: 1, state: { total: 1000 } });
+    await executor.execute(snapshotted, { aggregateId: id, command: add(1), metadata: {}, now });
+    expect(await totalOf(id)).toBe(1001);
+  });
+
+  it('ignores a snapshot of another schema version', async () => {
+    const snapshots = new SnapshotStore(db);
+    const executor = new CommandExecutor(store, {}, snapshots);
+    const id = randomUUID();
+    for (let i = 0; i < 3; i++) await executor.execute(snapshotted, { aggregateId: id, command: add(1), metadata: {}, now });
+    await snapshots.save(streamIdOf('test.counter', id), { version: 3, schemaVersion: 0, state: { total: 1000 } });
+    await executor.execute(snapshotted, { aggregateId: id, command: add(1), metadata: {}, now });
+    expect(await totalOf(id)).toBe(4);
   });
 });

@@ -1,5 +1,5 @@
 export { CommandExecutor } from './command-executor';
-export type { AggregateType, CommandExecutorOptions, CommandRequest, EncodedEvent, EventCodec } from './command-executor';
+export type { AggregateType, CommandExecutorOptions, CommandRequest, EncodedEvent, EventCodec, SnapshotPolicy } from './command-executor';
 export { EventStore, IdempotencyRaceError } from './event-store';
 export type { AppendRequest, AppendResult, EventMetadata, IdempotencyKey, IdempotencyRecord, NewEvent, StoredEvent, UniqueClaim } from './event-store.types';
 export { MysqlLeaderLock } from './leader-lock';
@@ -9,4 +9,6 @@ export type { MysqlConfig } from './mysql-connection';
 export { OutboxRelay, toEnvelope, wavesOf } from './outbox-relay';
 export type { EventPublisher, OutboxRelayOptions } from './outbox-relay';
 export { OutboxStore } from './outbox-store';
+export { SnapshotStore } from './snapshot-store';
+export type { Snapshot } from './snapshot-store';
 export { streamIdOf } from './stream-id';
