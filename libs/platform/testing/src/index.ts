@@ -17,3 +17,5 @@ export { readStreamMessages } from './jetstream-messages';
 export type { StreamMessage } from './jetstream-messages';
 export { unaryCall } from './unary-call';
 export type { CallOutcome } from './unary-call';
+export { startPrivateMariaDb } from './private-mariadb';
+export type { PrivateMariaDb } from './private-mariadb';

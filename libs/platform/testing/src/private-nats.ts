@@ -56,7 +56,7 @@ export function freePort(): Promise<number> {
   });
 }
 
-async function waitForPort(port: number, open: boolean, timeoutMs = 15_000): Promise<void> {
+export async function waitForPort(port: number, open: boolean, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if ((await isOpen(port)) === open) return;
