@@ -28,6 +28,6 @@ export async function ensureEventStream(jsm: JetStreamManager, config: EventStre
     await jsm.streams.add(wanted);
     return;
   }
-  const { storage: _immutable, ...changeable } = wanted;
-  await jsm.streams.update(config.NATS_STREAM, { ...existing.config, ...changeable });
+  // Storage cannot change on an existing stream; keep what it has.
+  await jsm.streams.update(config.NATS_STREAM, { ...existing.config, ...wanted, storage: existing.config.storage });
 }
