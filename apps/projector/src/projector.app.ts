@@ -1,18 +1,35 @@
+import { productsProjection, type ProductViewDocument } from '@cqrs/catalog-read-model';
 import { startGrpcServer, type RunningGrpcServer } from '@cqrs/grpc-kit';
 import type { Logger } from '@cqrs/logging';
-import { NatsClient, natsProbe } from '@cqrs/messaging';
+import { ensureEventStream, NatsClient, natsProbe } from '@cqrs/messaging';
+import { JetStreamProjector, ProjectionApplier } from '@cqrs/projections';
 import { createViewDatabase, mongoProbe } from '@cqrs/view-store';
 import type { ProjectorConfig } from './projector.config';
 
-/** Connects the projector's dependencies; its only gRPC surface is health (for probes). */
+/** Runs the projections (catalog products) from JetStream into the view store; serves health. */
 export async function startProjector(config: ProjectorConfig, logger: Logger): Promise<RunningGrpcServer> {
   const views = createViewDatabase(config);
   const nats = new NatsClient(config, 'projector', logger);
+  let products: JetStreamProjector<ProductViewDocument> | undefined;
+
+  // The projection starts once NATS is reachable; health meanwhile says NATS is down.
+  void nats.ready.then(async (nc) => {
+    await ensureEventStream(await nc.jetstreamManager(), config).catch((err: unknown) => logger.warn({ err }, 'could not ensure the event stream yet'));
+    products = new JetStreamProjector(nc, productsProjection, new ProjectionApplier(views.db, productsProjection, { maxDeliveries: config.PROJECTOR_MAX_DELIVERIES }), logger.child({ projection: productsProjection.name }), {
+      stream: config.NATS_STREAM,
+      subjectPrefix: config.NATS_SUBJECT_PREFIX,
+      batchSize: config.PROJECTOR_BATCH_SIZE,
+      retryDelayMs: config.PROJECTOR_RETRY_DELAY_MS,
+    });
+    await products.start();
+    logger.info({ projection: productsProjection.name }, 'projection running');
+  }).catch((err: unknown) => logger.error({ err }, 'projection failed to start'));
+
   return startGrpcServer({
     config,
     logger,
     services: [],
     probes: [mongoProbe(views), natsProbe(nats)],
-    onShutdown: [() => nats.close(), () => views.close()],
+    onShutdown: [async () => products?.stop(), () => nats.close(), () => views.close()],
   });
 }

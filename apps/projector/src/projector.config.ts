@@ -1,4 +1,4 @@
-import { grpcServerEnv, mongoEnv, natsEnv, type ConfigOf } from '@cqrs/config';
+import { grpcServerEnv, intVar, mongoEnv, natsEnv, type ConfigOf } from '@cqrs/config';
 
 /** The projector serves only grpc.health.v1 (and reflection) on this port. */
 export const PROJECTOR_DEFAULT_PORT = 50053;
@@ -7,6 +7,12 @@ export const projectorEnv = {
   ...grpcServerEnv(PROJECTOR_DEFAULT_PORT),
   ...mongoEnv,
   ...natsEnv,
+  /** Most events applied in one bulk write. */
+  PROJECTOR_BATCH_SIZE: intVar(256, 1, 5_000),
+  /** Deliveries after which an event that keeps failing is parked in the dead-letter collection. */
+  PROJECTOR_MAX_DELIVERIES: intVar(5, 1, 100),
+  /** First redelivery delay of a failing event; doubles per delivery. */
+  PROJECTOR_RETRY_DELAY_MS: intVar(500, 10, 60_000),
 };
 
 export type ProjectorConfig = ConfigOf<typeof projectorEnv>;

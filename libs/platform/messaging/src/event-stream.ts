@@ -1,5 +1,5 @@
 import { DiscardPolicy, RetentionPolicy, StorageType, nanos, type JetStreamManager, type StreamConfig } from 'nats';
-import { allEventSubjects } from './subjects';
+import { allEventSubjects } from '@cqrs/contracts';
 
 export interface EventStreamConfig {
   readonly NATS_STREAM: string;
@@ -11,10 +11,8 @@ export const DUPLICATE_WINDOW_MS = 2 * 60_000;
 
 /** Creates the event stream, or updates it to this configuration; safe to call at every start. */
 export async function ensureEventStream(jsm: JetStreamManager, config: EventStreamConfig): Promise<void> {
-  const wanted: Partial<StreamConfig> = {
-    name: config.NATS_STREAM,
+  const changeable = {
     subjects: [allEventSubjects(config.NATS_SUBJECT_PREFIX)],
-    storage: StorageType.File,
     retention: RetentionPolicy.Limits,
     discard: DiscardPolicy.Old,
     duplicate_window: nanos(DUPLICATE_WINDOW_MS),
@@ -25,9 +23,11 @@ export async function ensureEventStream(jsm: JetStreamManager, config: EventStre
     throw err;
   });
   if (existing === undefined) {
-    await jsm.streams.add(wanted);
+    const created: Partial<StreamConfig> = { name: config.NATS_STREAM, storage: StorageType.File, ...changeable };
+    await jsm.streams.add(created);
     return;
   }
-  // Storage cannot change on an existing stream; keep what it has.
-  await jsm.streams.update(config.NATS_STREAM, { ...existing.config, ...wanted, storage: existing.config.storage });
+  // Storage cannot change on an existing stream; the rest is brought up to date.
+  const { storage: _storage, ...current } = existing.config;
+  await jsm.streams.update(config.NATS_STREAM, { ...current, ...changeable });
 }

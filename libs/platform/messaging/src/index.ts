@@ -3,4 +3,3 @@ export type { EventStreamConfig } from './event-stream';
 export { JetStreamEventPublisher } from './jetstream-publisher';
 export { NatsClient, natsProbe } from './nats-connection';
 export type { NatsConfig } from './nats-connection';
-export { allEventSubjects, eventSubject, eventSubjectsOf } from './subjects';

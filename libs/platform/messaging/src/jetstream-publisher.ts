@@ -1,8 +1,7 @@
-import { commonV1 } from '@cqrs/contracts';
+import { commonV1, eventSubject } from '@cqrs/contracts';
 import { DependencyUnavailableError } from '@cqrs/errors';
 import { ensureEventStream, type EventStreamConfig } from './event-stream';
 import type { NatsClient } from './nats-connection';
-import { eventSubject } from './subjects';
 
 /**
  * Publishes event envelopes to JetStream with Nats-Msg-Id = event id, so a re-publish inside

@@ -12,3 +12,13 @@ export function eventSubjectsOf(prefix: string, streamType: string): string {
 export function allEventSubjects(prefix: string): string {
   return `${prefix}.>`;
 }
+
+/** Core NATS subject on which the projector announces that an aggregate's view changed. */
+export function viewChangedSubject(prefix: string, streamType: string, aggregateId: string): string {
+  return `${prefix}.views.${streamType}.${aggregateId}`;
+}
+
+/** Every view-changed subject under a prefix. */
+export function allViewChangedSubjects(prefix: string): string {
+  return `${prefix}.views.>`;
+}

@@ -1,0 +1,143 @@
+import { AckPolicy, DeliverPolicy, nanos, type Consumer, type JsMsg, type NatsConnection } from 'nats';
+import { commonV1, eventSubjectsOf, viewChangedSubject } from '@cqrs/contracts';
+import type { Logger } from '@cqrs/logging';
+import type { ProjectionApplier } from './projection-applier';
+import type { Projection, ViewDocument } from './projection';
+
+export interface JetStreamProjectorOptions {
+  readonly stream: string;
+  readonly subjectPrefix: string;
+  /** Most events applied in one batch (one bulk write). */
+  readonly batchSize?: number;
+  /** Most events delivered and not yet acknowledged. */
+  readonly maxAckPending?: number;
+  /** Redelivery delay of an event waiting for its predecessor. */
+  readonly gapDelayMs?: number;
+  /** First redelivery delay of a failing event; doubles per delivery. */
+  readonly retryDelayMs?: number;
+}
+
+/** The durable consumer of one projection: its name says who consumes what. */
+export function projectorConsumerName(projection: { readonly name: string }): string {
+  return `projector-${projection.name}`;
+}
+
+/**
+ * Feeds one projection from a durable JetStream consumer (explicit acks, bounded in flight).
+ * Messages are applied in micro-batches: one at a time when traffic is light (low latency),
+ * as many as have arrived while the previous batch was written when catching up (bulk writes).
+ * After each batch the projector announces the changed views on core NATS.
+ */
+export class JetStreamProjector<View extends ViewDocument> {
+  private readonly batchSize: number;
+  private readonly queue: JsMsg[] = [];
+  private draining: Promise<void> | undefined;
+  private stopped = false;
+  private messages: { stop(): void; close(): Promise<void | Error> } | undefined;
+  private loop: Promise<void> | undefined;
+
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly projection: Projection<View>,
+    private readonly applier: ProjectionApplier<View>,
+    private readonly logger: Logger,
+    private readonly options: JetStreamProjectorOptions,
+  ) {
+    this.batchSize = options.batchSize ?? 256;
+  }
+
+  async start(): Promise<void> {
+    await this.applier.ensureIndexes();
+    this.loop = this.consumeForever();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.messages?.stop();
+    await this.loop;
+    await this.draining;
+  }
+
+  private async consumeForever(): Promise<void> {
+    let failures = 0;
+    while (!this.stopped) {
+      try {
+        const consumer = await this.consumer();
+        const messages = await consumer.consume({ max_messages: Math.max(this.batchSize, 64) });
+        this.messages = messages;
+        failures = 0;
+        for await (const message of messages) {
+          this.queue.push(message);
+          this.draining ??= this.drain();
+        }
+      } catch (err) {
+        failures++;
+        if (this.stopped) break;
+        if (failures === 1 || failures % 10 === 0) this.logger.warn({ err, failures }, 'projector could not consume; retrying');
+        await sleep(Math.min(5_000, 100 * 2 ** Math.min(failures, 6)));
+      }
+    }
+  }
+
+  private async consumer(): Promise<Consumer> {
+    const jsm = await this.nc.jetstreamManager();
+    const name = projectorConsumerName(this.projection);
+    await jsm.consumers.add(this.options.stream, {
+      durable_name: name,
+      filter_subject: eventSubjectsOf(this.options.subjectPrefix, this.projection.streamType),
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      ack_wait: nanos(30_000),
+      max_ack_pending: this.options.maxAckPending ?? 1_024,
+    });
+    return this.nc.jetstream().consumers.get(this.options.stream, name);
+  }
+
+  /** Applies whatever has queued up, batch after batch, until the queue is empty. */
+  private async drain(): Promise<void> {
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, this.batchSize);
+        await this.process(batch).catch((err: unknown) => {
+          this.logger.error({ err, size: batch.length }, 'batch failed; its events will be redelivered');
+          for (const message of batch) message.nak(this.options.retryDelayMs ?? 500);
+        });
+      }
+    } finally {
+      this.draining = undefined;
+    }
+  }
+
+  private async process(batch: readonly JsMsg[]): Promise<void> {
+    const decoded = batch.map((message) => ({ message, envelope: decodeEnvelope(message) }));
+    const valid = decoded.filter((d): d is { message: JsMsg; envelope: commonV1.EventEnvelope } => d.envelope !== undefined);
+    for (const bad of decoded.filter((d) => d.envelope === undefined)) {
+      this.logger.error({ subject: bad.message.subject, seq: bad.message.seq }, 'message is not an event envelope; acknowledged and dropped');
+      bad.message.ack();
+    }
+    const { outcomes, changed } = await this.applier.applyBatch(valid.map(({ message, envelope }) => ({ envelope, deliveries: message.info.redeliveryCount })));
+    valid.forEach(({ message, envelope }, i) => {
+      const outcome = outcomes[i];
+      if (outcome === 'applied' || outcome === 'duplicate' || outcome === 'parked') message.ack();
+      else if (outcome === 'gap') message.nak(this.options.gapDelayMs ?? 500);
+      else message.nak(Math.min(30_000, (this.options.retryDelayMs ?? 500) * 2 ** Math.max(0, message.info.redeliveryCount - 1)));
+      if (outcome === 'parked') this.logger.warn({ eventId: envelope.eventId, streamId: envelope.streamId, version: envelope.version }, 'event parked in the dead-letter collection');
+    });
+    for (const [aggregateId, version] of changed) {
+      this.nc.publish(viewChangedSubject(this.options.subjectPrefix, this.projection.streamType, aggregateId), JSON.stringify({ version }));
+    }
+  }
+}
+
+function decodeEnvelope(message: JsMsg): commonV1.EventEnvelope | undefined {
+  try {
+    const envelope = commonV1.EventEnvelope.decode(message.data);
+    return envelope.aggregateId !== '' && envelope.version > 0 ? envelope : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,170 @@
+import { MongoBulkWriteError, type AnyBulkWriteOperation, type Collection, type Db, type Filter } from 'mongodb';
+import type { commonV1 } from '@cqrs/contracts';
+import { DeadLetters } from './dead-letters';
+import type { Projection, ViewDocument } from './projection';
+
+export interface IncomingEvent {
+  readonly envelope: commonV1.EventEnvelope;
+  /** How often the broker has delivered it, this time included. */
+  readonly deliveries: number;
+}
+
+/**
+ * What became of one event: `applied` and `duplicate` and `parked` are done (ack); `gap` waits
+ * for its predecessor and `retry` for another attempt (both redelivered later, not applied now).
+ */
+export type Outcome = 'applied' | 'duplicate' | 'parked' | 'gap' | 'retry';
+
+export interface BatchResult {
+  readonly outcomes: readonly Outcome[];
+  /** The new version of each aggregate whose view changed. */
+  readonly changed: ReadonlyMap<string, number>;
+}
+
+export interface ProjectionApplierOptions {
+  /** Deliveries after which an event that keeps failing is parked. */
+  readonly maxDeliveries?: number;
+  readonly now?: () => Date;
+  /** The collection to write (a fresh one during a rebuild); the projection's own by default. */
+  readonly collection?: string;
+  readonly derivedCollection?: string;
+}
+
+interface Plan<View extends ViewDocument> {
+  readonly aggregateId: string;
+  readonly current: View | undefined;
+  readonly next: View | undefined;
+  readonly indexes: number[];
+}
+
+/**
+ * Applies batches of events to views exactly once in effect: each view records its version, an
+ * event at or below it is a duplicate, an event past the next version is a gap and is not
+ * applied, and every view of a batch is written in one unordered bulk write guarded by the
+ * version it was read at (compare-and-set), so a concurrent writer can never be overwritten.
+ */
+export class ProjectionApplier<View extends ViewDocument> {
+  private readonly views: Collection<View>;
+  private readonly derived: Collection<{ _id: string; version: number }> | undefined;
+  private readonly deadLetters: DeadLetters;
+  private readonly maxDeliveries: number;
+  private readonly now: () => Date;
+
+  constructor(
+    db: Db,
+    private readonly projection: Projection<View>,
+    options: ProjectionApplierOptions = {},
+  ) {
+    this.views = db.collection<View>(options.collection ?? projection.collection);
+    this.derived = projection.derived && db.collection(options.derivedCollection ?? projection.derived.collection);
+    this.deadLetters = new DeadLetters(db);
+    this.maxDeliveries = options.maxDeliveries ?? 5;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  async ensureIndexes(): Promise<void> {
+    if (this.projection.indexes.length > 0) await this.views.createIndexes([...this.projection.indexes]);
+    if (this.derived && this.projection.derived && this.projection.derived.indexes.length > 0) {
+      await this.derived.createIndexes([...this.projection.derived.indexes]);
+    }
+  }
+
+  async applyBatch(events: readonly IncomingEvent[]): Promise<BatchResult> {
+    const outcomes: Outcome[] = events.map(() => 'retry');
+    const groups = new Map<string, number[]>();
+    events.forEach((event, index) => {
+      const key = event.envelope.aggregateId;
+      groups.set(key, [...(groups.get(key) ?? []), index]);
+    });
+
+    const plans = await Promise.all([...groups].map(([aggregateId, indexes]) => this.plan(aggregateId, indexes, events, outcomes)));
+    const writes = plans.filter((p): p is Plan<View> & { next: View } => p.next !== undefined && p.next !== p.current);
+    const written = await this.write(writes);
+
+    const changed = new Map<string, number>();
+    for (const plan of writes) {
+      if (written.has(plan.aggregateId)) {
+        changed.set(plan.aggregateId, plan.next.version);
+      } else {
+        for (const i of plan.indexes) if (outcomes[i] === 'applied' || outcomes[i] === 'parked') outcomes[i] = 'retry';
+      }
+    }
+    return { outcomes, changed };
+  }
+
+  /** Walks one aggregate's events in order from its current view; decides each outcome. */
+  private async plan(aggregateId: string, indexes: number[], events: readonly IncomingEvent[], outcomes: Outcome[]): Promise<Plan<View>> {
+    const current = ((await this.views.findOne({ _id: aggregateId } as Filter<View>)) ?? undefined) as View | undefined;
+    let next = current;
+    let blocked = false;
+    for (const i of indexes) {
+      const event = events[i];
+      if (event === undefined) continue;
+      const { envelope } = event;
+      const have = next?.version ?? 0;
+      if (blocked) outcomes[i] = 'gap';
+      else if (envelope.version <= have) outcomes[i] = 'duplicate';
+      else if (envelope.version > have + 1) {
+        outcomes[i] = 'gap';
+        blocked = true;
+      } else {
+        try {
+          const applied = this.projection.apply(next, envelope);
+          next = applied ?? (next === undefined ? undefined : { ...next, version: envelope.version });
+          outcomes[i] = 'applied';
+        } catch (err) {
+          if (event.deliveries < this.maxDeliveries) {
+            outcomes[i] = 'retry';
+            blocked = true;
+          } else {
+            await this.deadLetters.park(this.projection.name, envelope, err, event.deliveries, this.now());
+            next =
+              next === undefined
+                ? this.projection.parked(aggregateId, envelope.version, this.now())
+                : { ...next, version: envelope.version, parkedVersions: [...(next.parkedVersions ?? []), envelope.version] };
+            outcomes[i] = 'parked';
+          }
+        }
+      }
+    }
+    return { aggregateId, current, next, indexes };
+  }
+
+  /** Writes derived documents, then every view in one bulk write; returns the aggregates written. */
+  private async write(plans: ReadonlyArray<Plan<View> & { next: View }>): Promise<Set<string>> {
+    if (plans.length === 0) return new Set();
+    await this.writeDerived(plans);
+    const operations = plans.map((plan): AnyBulkWriteOperation<View> => {
+      if (plan.current === undefined) return { insertOne: { document: plan.next as never } };
+      const filter = { _id: plan.aggregateId, version: plan.current.version } as Filter<View>;
+      return { replaceOne: { filter, replacement: plan.next as never } };
+    });
+    let complete = false;
+    try {
+      const result = await this.views.bulkWrite(operations, { ordered: false });
+      complete = result.insertedCount + result.matchedCount === operations.length;
+    } catch (err) {
+      if (!(err instanceof MongoBulkWriteError)) throw err;
+    }
+    if (complete) return new Set(plans.map((p) => p.aggregateId));
+    // Some compare-and-set lost (another writer moved a view): find out which ones landed.
+    const landed = await Promise.all(
+      plans.map(async (plan) => ((await this.views.findOne({ _id: plan.aggregateId } as Filter<View>))?.version === plan.next.version ? plan.aggregateId : undefined)),
+    );
+    return new Set(landed.filter((id): id is string => id !== undefined));
+  }
+
+  /** Derived documents go first: if the process dies before the view is written, the event is redelivered and they are rewritten. */
+  private async writeDerived(plans: ReadonlyArray<Plan<View> & { next: View }>): Promise<void> {
+    const spec = this.projection.derived;
+    const derived = this.derived;
+    if (spec === undefined || derived === undefined) return;
+    const operations: AnyBulkWriteOperation<{ _id: string; version: number }>[] = [];
+    for (const plan of plans) {
+      if (!spec.changed(plan.current, plan.next)) continue;
+      for (const document of spec.documents(plan.next)) operations.push({ replaceOne: { filter: { _id: document._id }, replacement: document, upsert: true } });
+      operations.push({ deleteMany: { filter: { [spec.aggregateField]: plan.aggregateId, version: { $lt: plan.next.version } } } });
+    }
+    if (operations.length > 0) await derived.bulkWrite(operations, { ordered: false });
+  }
+}
