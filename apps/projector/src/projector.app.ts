@@ -21,9 +21,8 @@ export async function startProjector(config: ProjectorConfig, logger: Logger): P
       batchSize: config.PROJECTOR_BATCH_SIZE,
       retryDelayMs: config.PROJECTOR_RETRY_DELAY_MS,
     });
-    await products.start();
-    logger.info({ projection: productsProjection.name }, 'projection running');
-  }).catch((err: unknown) => logger.error({ err }, 'projection failed to start'));
+    products.start();
+  });
 
   return startGrpcServer({
     config,

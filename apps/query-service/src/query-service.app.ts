@@ -3,17 +3,29 @@ import { startGrpcServer, type RunningGrpcServer } from '@cqrs/grpc-kit';
 import type { Logger } from '@cqrs/logging';
 import { NatsClient, natsProbe } from '@cqrs/messaging';
 import { createViewDatabase, mongoProbe } from '@cqrs/view-store';
+import { catalogQueryHandlers } from './catalog/catalog-query.handlers';
+import { ProductQueries } from './catalog/product-queries';
+import { ViewChanges } from './consistency/view-changes';
 import type { QueryServiceConfig } from './query-service.config';
 
-/** Connects the read side's dependencies and serves catalog.v1.QueryService. */
+/** Wires the read side: view store reads, view-change notifications, catalog.v1.QueryService. */
 export async function startQueryService(config: QueryServiceConfig, logger: Logger): Promise<RunningGrpcServer> {
   const views = createViewDatabase(config);
   const nats = new NatsClient(config, 'query-service', logger);
+  const changes = new ViewChanges(config.NATS_SUBJECT_PREFIX, logger);
+  void nats.ready.then((nc) => changes.attach(nc));
+
   return startGrpcServer({
     config,
     logger,
-    services: [{ definition: catalogV1.QueryServiceService, implementation: {} }],
+    services: [
+      {
+        definition: catalogV1.QueryServiceService,
+        implementation: catalogQueryHandlers(new ProductQueries(views.db), changes, logger, { maxWaitMs: config.QUERY_MAX_WAIT_MS }),
+      },
+    ],
     probes: [mongoProbe(views), natsProbe(nats)],
+    beforeDrain: () => changes.close(),
     onShutdown: [() => nats.close(), () => views.close()],
   });
 }

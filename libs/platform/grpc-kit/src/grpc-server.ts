@@ -30,6 +30,8 @@ export interface GrpcServerOptions {
   readonly logger: Logger;
   readonly services: readonly ServiceRegistration[];
   readonly probes: readonly DependencyProbe[];
+  /** Run when shutdown starts, before draining: end long-lived streams here. */
+  readonly beforeDrain?: () => void;
   /** Run after the server stopped, in order: close pools and connections here. */
   readonly onShutdown?: ReadonlyArray<() => Promise<void>>;
 }
@@ -79,6 +81,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<Runni
   const shutdown = () => {
     stopping ??= (async () => {
       health.stop();
+      options.beforeDrain?.();
       await drain(server, config.SHUTDOWN_TIMEOUT_MS, logger);
       for (const close of options.onShutdown ?? []) {
         await close().catch((err: unknown) => logger.warn({ err }, 'error while closing a dependency'));

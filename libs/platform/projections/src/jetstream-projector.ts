@@ -35,6 +35,7 @@ export class JetStreamProjector<View extends ViewDocument> {
   private stopped = false;
   private messages: { stop(): void; close(): Promise<void | Error> } | undefined;
   private loop: Promise<void> | undefined;
+  private running = false;
 
   constructor(
     private readonly nc: NatsConnection,
@@ -46,8 +47,8 @@ export class JetStreamProjector<View extends ViewDocument> {
     this.batchSize = options.batchSize ?? 256;
   }
 
-  async start(): Promise<void> {
-    await this.applier.ensureIndexes();
+  /** Starts in the background; setting up (indexes, consumer) is retried until it works. */
+  start(): void {
     this.loop = this.consumeForever();
   }
 
@@ -60,11 +61,18 @@ export class JetStreamProjector<View extends ViewDocument> {
 
   private async consumeForever(): Promise<void> {
     let failures = 0;
+    let indexed = false;
     while (!this.stopped) {
       try {
+        if (!indexed) {
+          await this.applier.ensureIndexes();
+          indexed = true;
+        }
         const consumer = await this.consumer();
         const messages = await consumer.consume({ max_messages: Math.max(this.batchSize, 64) });
         this.messages = messages;
+        if (failures > 0 || !this.running) this.logger.info('projection running');
+        this.running = true;
         failures = 0;
         for await (const message of messages) {
           this.queue.push(message);

@@ -62,11 +62,10 @@ export class ProjectionApplier<View extends ViewDocument> {
     this.now = options.now ?? (() => new Date());
   }
 
+  /** One createIndexes call per index: FerretDB v1 panics when several, already existing, come in one call. */
   async ensureIndexes(): Promise<void> {
-    if (this.projection.indexes.length > 0) await this.views.createIndexes([...this.projection.indexes]);
-    if (this.derived && this.projection.derived && this.projection.derived.indexes.length > 0) {
-      await this.derived.createIndexes([...this.projection.derived.indexes]);
-    }
+    for (const index of this.projection.indexes) await this.views.createIndexes([index]);
+    for (const index of this.projection.derived?.indexes ?? []) await this.derived?.createIndexes([index]);
   }
 
   async applyBatch(events: readonly IncomingEvent[]): Promise<BatchResult> {

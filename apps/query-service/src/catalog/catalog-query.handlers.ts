@@ -1,0 +1,81 @@
+import { catalogV1 } from '@cqrs/contracts';
+import { MIN_TOKEN_LENGTH, queryTokens, toProductView } from '@cqrs/catalog-read-model';
+import { NotFoundError, ValidationError } from '@cqrs/errors';
+import { serverStream, unary, type ServiceHandlers } from '@cqrs/grpc-kit';
+import type { Logger } from '@cqrs/logging';
+import { requirementOf, waitForView } from '../consistency/read-consistency';
+import type { ViewChanges } from '../consistency/view-changes';
+import { pageSizeOf } from './page-token';
+import type { ProductQueries } from './product-queries';
+
+const STREAM_TYPE = 'catalog.product';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface CatalogQueryOptions {
+  /** Longest read-your-writes wait, whatever the caller's deadline. */
+  readonly maxWaitMs: number;
+}
+
+/** catalog.v1.QueryService over the product views. */
+export function catalogQueryHandlers(queries: ProductQueries, changes: ViewChanges, logger: Logger, options: CatalogQueryOptions): ServiceHandlers<catalogV1.QueryServiceServer> {
+  return {
+    getProduct: unary(logger, async (request: catalogV1.GetProductRequest, context) => {
+      checkProductId(request.productId);
+      const requirement = requirementOf(request.consistency, STREAM_TYPE, request.productId);
+      await waitForView(requirement, () => queries.version(requirement?.aggregateId ?? request.productId), changes, context, options.maxWaitMs);
+      const view = await queries.get(request.productId);
+      if (view === undefined || view.deleted) throw new NotFoundError('product', request.productId);
+      return { product: toProductView(view) };
+    }),
+
+    listProducts: unary(logger, async (request: catalogV1.ListProductsRequest, context) => {
+      const pageSize = pageSizeOf(request.pageSize);
+      const requirement = requirementOf(request.consistency, STREAM_TYPE);
+      await waitForView(requirement, () => queries.version(requirement?.aggregateId ?? ''), changes, context, options.maxWaitMs);
+      const page = await queries.list(request, pageSize);
+      return { products: page.products.map(toProductView), nextPageToken: page.nextPageToken };
+    }),
+
+    searchProducts: unary(logger, async (request: catalogV1.SearchProductsRequest, context) => {
+      const pageSize = pageSizeOf(request.pageSize);
+      const tokens = queryTokens(request.query);
+      if (tokens.length === 0 || tokens.some((t) => t.length < MIN_TOKEN_LENGTH)) {
+        throw new ValidationError([{ field: 'query', description: `must have at least one word, each of ${MIN_TOKEN_LENGTH} or more letters or digits` }]);
+      }
+      const requirement = requirementOf(request.consistency, STREAM_TYPE);
+      await waitForView(requirement, () => queries.version(requirement?.aggregateId ?? ''), changes, context, options.maxWaitMs);
+      const page = await queries.search(tokens, request.pageToken, pageSize);
+      return { products: page.products.map(toProductView), nextPageToken: page.nextPageToken };
+    }),
+
+    watchProduct: serverStream(logger, async (request: catalogV1.WatchProductRequest, send, context) => {
+      checkProductId(request.productId);
+      let wake: () => void = () => undefined;
+      let latest = 0;
+      const stop = changes.listen(request.productId, (version) => {
+        latest = Number.isNaN(version) ? latest : Math.max(latest, version);
+        wake();
+      });
+      try {
+        let sent = 0;
+        for (;;) {
+          const view = await queries.get(request.productId);
+          if (view === undefined && sent === 0) throw new NotFoundError('product', request.productId);
+          if (view !== undefined && view.version > sent) {
+            sent = view.version;
+            await send({ product: toProductView(view), deleted: view.deleted });
+            if (view.deleted) return;
+          }
+          if (context.signal.aborted || changes.isClosed) return;
+          if (latest <= sent) await new Promise<void>((resolve) => (wake = resolve));
+        }
+      } finally {
+        stop();
+      }
+    }),
+  };
+}
+
+function checkProductId(productId: string): void {
+  if (!UUID.test(productId)) throw new ValidationError([{ field: 'product_id', description: 'must be a UUID' }]);
+}

@@ -1,0 +1,79 @@
+import { decodeConsistencyToken, type commonV1 } from '@cqrs/contracts';
+import { IllegalStateError, ValidationError } from '@cqrs/errors';
+import type { RequestContext } from '@cqrs/grpc-kit';
+import type { ViewChanges } from './view-changes';
+
+/** What a read must see: the view of `aggregateId` at `version` or later. */
+export interface ReadRequirement {
+  readonly aggregateId: string;
+  readonly version: number;
+}
+
+/**
+ * Turns a request's ReadConsistency into a requirement: a consistency token names its aggregate;
+ * a bare min_version applies to the aggregate the read is about (`subjectId`), if any.
+ */
+export function requirementOf(consistency: commonV1.ReadConsistency | undefined, streamType: string, subjectId?: string): ReadRequirement | undefined {
+  if (consistency === undefined) return undefined;
+  if (consistency.consistencyToken !== '') {
+    const token = decodeConsistencyToken(consistency.consistencyToken);
+    const prefix = `${streamType}-`;
+    if (token === undefined || !token.streamId.startsWith(prefix)) {
+      throw new ValidationError([{ field: 'consistency.consistency_token', description: 'is not a token from a command acknowledgement of this service' }]);
+    }
+    return { aggregateId: token.streamId.slice(prefix.length), version: Math.max(token.version, consistency.minVersion) };
+  }
+  if (consistency.minVersion < 0) throw new ValidationError([{ field: 'consistency.min_version', description: 'must be zero or more' }]);
+  if (consistency.minVersion === 0) return undefined;
+  if (subjectId === undefined) throw new ValidationError([{ field: 'consistency.min_version', description: 'applies to a single product; use consistency_token here' }]);
+  return { aggregateId: subjectId, version: consistency.minVersion };
+}
+
+/**
+ * Waits, up to the call's deadline (at most maxWaitMs), until the aggregate's view reaches the
+ * required version, woken by the projector's notifications. Answers FAILED_PRECONDITION with the
+ * view's current version when the deadline comes first, at once when notifications are down.
+ */
+export async function waitForView(
+  requirement: ReadRequirement | undefined,
+  currentVersion: () => Promise<number>,
+  changes: ViewChanges,
+  context: RequestContext,
+  maxWaitMs: number,
+): Promise<void> {
+  if (requirement === undefined) return;
+  let wake: () => void = () => undefined;
+  const stopListening = changes.listen(requirement.aggregateId, (version) => {
+    if (Number.isNaN(version) || version >= requirement.version) wake();
+  });
+  try {
+    const deadline = Math.min(context.deadline, Date.now() + maxWaitMs);
+    for (;;) {
+      const version = await currentVersion();
+      if (version >= requirement.version) return;
+      if (!changes.live || Date.now() >= deadline || changes.isClosed) throw behind(requirement, version, changes.live);
+      const woken = await new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(false), deadline - Date.now());
+        wake = () => {
+          clearTimeout(timer);
+          resolve(true);
+        };
+        context.signal.addEventListener('abort', () => wake(), { once: true });
+      });
+      if (!woken) throw behind(requirement, await currentVersion(), changes.live);
+    }
+  } finally {
+    stopListening();
+  }
+}
+
+function behind(requirement: ReadRequirement, current: number, live: boolean): IllegalStateError {
+  return new IllegalStateError(
+    `the view of ${requirement.aggregateId} is at version ${current}, not yet at ${requirement.version}` +
+      (live ? '; retry, or allow a longer deadline' : '; the view-change notifications are unavailable, so this read cannot wait'),
+    {
+      reason: 'VIEW_NOT_CAUGHT_UP',
+      metadata: { aggregate_id: requirement.aggregateId, current_version: String(current), required_version: String(requirement.version), notifications: live ? 'up' : 'down' },
+    },
+  );
+}
