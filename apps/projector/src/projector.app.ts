@@ -2,7 +2,7 @@ import { productsProjection, type ProductViewDocument } from '@cqrs/catalog-read
 import { startGrpcServer, type RunningGrpcServer } from '@cqrs/grpc-kit';
 import type { Logger } from '@cqrs/logging';
 import { ensureEventStream, NatsClient, natsProbe } from '@cqrs/messaging';
-import { JetStreamProjector, ProjectionApplier } from '@cqrs/projections';
+import { JetStreamProjector, ViewCatalog } from '@cqrs/projections';
 import { createViewDatabase, mongoProbe } from '@cqrs/view-store';
 import type { ProjectorConfig } from './projector.config';
 
@@ -15,7 +15,8 @@ export async function startProjector(config: ProjectorConfig, logger: Logger): P
   // The projection starts once NATS is reachable; health meanwhile says NATS is down.
   void nats.ready.then(async (nc) => {
     await ensureEventStream(await nc.jetstreamManager(), config).catch((err: unknown) => logger.warn({ err }, 'could not ensure the event stream yet'));
-    products = new JetStreamProjector(nc, productsProjection, new ProjectionApplier(views.db, productsProjection, { maxDeliveries: config.PROJECTOR_MAX_DELIVERIES }), logger.child({ projection: productsProjection.name }), {
+    products = new JetStreamProjector(nc, views.db, productsProjection, new ViewCatalog(views.db), logger.child({ projection: productsProjection.name }), {
+      maxDeliveries: config.PROJECTOR_MAX_DELIVERIES,
       stream: config.NATS_STREAM,
       subjectPrefix: config.NATS_SUBJECT_PREFIX,
       batchSize: config.PROJECTOR_BATCH_SIZE,

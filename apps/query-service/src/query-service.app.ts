@@ -2,6 +2,7 @@ import { catalogV1 } from '@cqrs/contracts';
 import { startGrpcServer, type RunningGrpcServer } from '@cqrs/grpc-kit';
 import type { Logger } from '@cqrs/logging';
 import { NatsClient, natsProbe } from '@cqrs/messaging';
+import { ViewCatalog } from '@cqrs/projections';
 import { createViewDatabase, mongoProbe } from '@cqrs/view-store';
 import { catalogQueryHandlers } from './catalog/catalog-query.handlers';
 import { ProductQueries } from './catalog/product-queries';
@@ -21,7 +22,7 @@ export async function startQueryService(config: QueryServiceConfig, logger: Logg
     services: [
       {
         definition: catalogV1.QueryServiceService,
-        implementation: catalogQueryHandlers(new ProductQueries(views.db), changes, logger, { maxWaitMs: config.QUERY_MAX_WAIT_MS }),
+        implementation: catalogQueryHandlers(new ProductQueries(views.db, new ViewCatalog(views.db)), changes, logger, { maxWaitMs: config.QUERY_MAX_WAIT_MS }),
       },
     ],
     probes: [mongoProbe(views), natsProbe(nats)],

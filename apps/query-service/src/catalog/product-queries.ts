@@ -1,6 +1,7 @@
 import type { Collection, Db, Filter, Sort } from 'mongodb';
 import { catalogV1 } from '@cqrs/contracts';
-import { PRODUCT_POSTINGS_COLLECTION, PRODUCTS_COLLECTION, type ProductPosting, type ProductViewDocument } from '@cqrs/catalog-read-model';
+import { PRODUCT_POSTINGS_COLLECTION, productsProjection, type ProductPosting, type ProductViewDocument } from '@cqrs/catalog-read-model';
+import type { ViewCatalog } from '@cqrs/projections';
 import { ValidationError } from '@cqrs/errors';
 import { decodePageToken, encodePageToken, queryFingerprint } from './page-token';
 
@@ -22,20 +23,26 @@ const SORT_FIELDS: Record<number, { field: string; key: (doc: ProductViewDocumen
  * added meanwhile (an item whose sort key changes while you page may move across the cursor).
  */
 export class ProductQueries {
-  private readonly products: Collection<ProductViewDocument>;
-  private readonly postings: Collection<ProductPosting>;
-
-  constructor(db: Db) {
-    this.products = db.collection<ProductViewDocument>(PRODUCTS_COLLECTION);
-    this.postings = db.collection<ProductPosting>(PRODUCT_POSTINGS_COLLECTION);
-  }
+  constructor(
+    private readonly db: Db,
+    private readonly catalog: ViewCatalog,
+  ) {}
 
   async get(productId: string): Promise<ProductViewDocument | undefined> {
-    return (await this.products.findOne({ _id: productId })) ?? undefined;
+    return (await (await this.collections()).products.findOne({ _id: productId })) ?? undefined;
   }
 
   async version(productId: string): Promise<number> {
-    return (await this.products.findOne({ _id: productId }, { projection: { version: 1 } }))?.version ?? 0;
+    return (await (await this.collections()).products.findOne({ _id: productId }, { projection: { version: 1 } }))?.version ?? 0;
+  }
+
+  /** The collections in use now (a rebuild swaps them while queries keep being answered). */
+  private async collections(): Promise<{ products: Collection<ProductViewDocument>; postings: Collection<ProductPosting> }> {
+    const active = await this.catalog.active(productsProjection);
+    return {
+      products: this.db.collection<ProductViewDocument>(active.collection),
+      postings: this.db.collection<ProductPosting>(active.derivedCollection ?? PRODUCT_POSTINGS_COLLECTION),
+    };
   }
 
   async list(request: catalogV1.ListProductsRequest, pageSize: number): Promise<Page> {
@@ -55,7 +62,8 @@ export class ProductQueries {
               { [sort.field]: sort.field === 'createdAt' ? new Date(Number(cursor.key)) : cursor.key, _id: { [after]: cursor.id } },
             ],
           } as Filter<ProductViewDocument>;
-    const found = await this.products
+    const { products: collection } = await this.collections();
+    const found = await collection
       .find({ ...filter, ...keyset })
       .sort({ [sort.field]: dir, _id: dir } as Sort)
       .limit(pageSize + 1)
@@ -76,11 +84,12 @@ export class ProductQueries {
     if (first === undefined) return { products: [], nextPageToken: '' };
     const query = queryFingerprint(['search', tokens]);
     let cursor = decodePageToken(pageToken, query);
+    const { postings } = await this.collections();
     const products: ProductViewDocument[] = [];
     let exhausted = false;
     while (products.length < pageSize + 1 && !exhausted) {
       const keyset = cursor === undefined ? {} : { $or: [{ nameKey: { $gt: String(cursor.key) } }, { nameKey: String(cursor.key), productId: { $gt: cursor.id } }] };
-      const batch = await this.postings
+      const batch = await postings
         .find({ token: first, ...keyset })
         .sort({ nameKey: 1, productId: 1 })
         .limit(pageSize * 2)

@@ -1,7 +1,9 @@
+import type { Db } from 'mongodb';
 import { AckPolicy, DeliverPolicy, nanos, type Consumer, type JsMsg, type NatsConnection } from 'nats';
 import { commonV1, eventSubjectsOf, viewChangedSubject } from '@cqrs/contracts';
 import type { Logger } from '@cqrs/logging';
-import type { ProjectionApplier } from './projection-applier';
+import { ProjectionApplier, type ProjectionApplierOptions } from './projection-applier';
+import type { ViewCatalog } from './view-catalog';
 import type { Projection, ViewDocument } from './projection';
 
 export interface JetStreamProjectorOptions {
@@ -37,12 +39,15 @@ export class JetStreamProjector<View extends ViewDocument> {
   private loop: Promise<void> | undefined;
   private running = false;
 
+  private readonly appliers = new Map<string, ProjectionApplier<View>>();
+
   constructor(
     private readonly nc: NatsConnection,
+    private readonly db: Db,
     private readonly projection: Projection<View>,
-    private readonly applier: ProjectionApplier<View>,
+    private readonly catalog: ViewCatalog,
     private readonly logger: Logger,
-    private readonly options: JetStreamProjectorOptions,
+    private readonly options: JetStreamProjectorOptions & Pick<ProjectionApplierOptions, 'maxDeliveries'>,
   ) {
     this.batchSize = options.batchSize ?? 256;
   }
@@ -65,7 +70,7 @@ export class JetStreamProjector<View extends ViewDocument> {
     while (!this.stopped) {
       try {
         if (!indexed) {
-          await this.applier.ensureIndexes();
+          await (await this.applier()).ensureIndexes();
           indexed = true;
         }
         const consumer = await this.consumer();
@@ -85,6 +90,18 @@ export class JetStreamProjector<View extends ViewDocument> {
         await sleep(Math.min(5_000, 100 * 2 ** Math.min(failures, 6)));
       }
     }
+  }
+
+  /** Writes go to the projection's active collections, looked up per batch, so a rebuild's swap takes effect at once. */
+  private async applier(): Promise<ProjectionApplier<View>> {
+    const active = await this.catalog.active(this.projection);
+    const key = `${active.collection}|${active.derivedCollection ?? ''}`;
+    let applier = this.appliers.get(key);
+    if (applier === undefined) {
+      applier = new ProjectionApplier(this.db, this.projection, { ...active, maxDeliveries: this.options.maxDeliveries });
+      this.appliers.set(key, applier);
+    }
+    return applier;
   }
 
   private async consumer(): Promise<Consumer> {
@@ -123,7 +140,8 @@ export class JetStreamProjector<View extends ViewDocument> {
       this.logger.error({ subject: bad.message.subject, seq: bad.message.seq }, 'message is not an event envelope; acknowledged and dropped');
       bad.message.ack();
     }
-    const { outcomes, changed } = await this.applier.applyBatch(valid.map(({ message, envelope }) => ({ envelope, deliveries: message.info.redeliveryCount })));
+    const applier = await this.applier();
+    const { outcomes, changed } = await applier.applyBatch(valid.map(({ message, envelope }) => ({ envelope, deliveries: message.info.redeliveryCount })));
     valid.forEach(({ message, envelope }, i) => {
       const outcome = outcomes[i];
       if (outcome === 'applied' || outcome === 'duplicate' || outcome === 'parked') message.ack();

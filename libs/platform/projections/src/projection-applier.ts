@@ -27,7 +27,7 @@ export interface ProjectionApplierOptions {
   readonly now?: () => Date;
   /** The collection to write (a fresh one during a rebuild); the projection's own by default. */
   readonly collection?: string;
-  readonly derivedCollection?: string;
+  readonly derivedCollection?: string | undefined;
 }
 
 interface Plan<View extends ViewDocument> {
@@ -89,6 +89,17 @@ export class ProjectionApplier<View extends ViewDocument> {
       }
     }
     return { outcomes, changed };
+  }
+
+  /**
+   * Replaces one aggregate's view with a state computed elsewhere (a replay from the event
+   * store), unless the stored view is already newer; true when written.
+   */
+  async overwrite(next: View): Promise<boolean> {
+    const current = ((await this.views.findOne({ _id: next._id } as Filter<View>)) ?? undefined) as View | undefined;
+    if (current !== undefined && current.version > next.version) return false;
+    const written = await this.write([{ aggregateId: next._id, current, next, indexes: [] }]);
+    return written.has(next._id);
   }
 
   /** Walks one aggregate's events in order from its current view; decides each outcome. */

@@ -49,6 +49,11 @@ export class EventStore {
     return rows.map(toStoredEvent);
   }
 
+  async countEvents(streamType: string): Promise<number> {
+    const row: { n?: number | string } | undefined = await this.run(this.db('events').count({ n: '*' }).where('stream_type', streamType).first());
+    return Number(row?.n ?? 0);
+  }
+
   async currentVersion(streamId: string): Promise<number> {
     const row: { version?: number | null } | undefined = await this.run(this.db('events').max({ version: 'version' }).where('stream_id', streamId).first());
     return Number(row?.version ?? 0);

@@ -1,0 +1,28 @@
+import type { Db } from 'mongodb';
+import type { commonV1 } from '@cqrs/contracts';
+import { ProjectionApplier } from './projection-applier';
+import type { Projection, ViewDocument } from './projection';
+import type { ViewCatalog } from './view-catalog';
+
+export interface ReplayResult {
+  readonly version: number;
+  /** 1 when an event still cannot be applied (then nothing was written). */
+  readonly parked: number;
+  readonly error?: string;
+}
+
+/** Recomputes one aggregate's view from all its events (after a parked event's cause was fixed) and writes it. */
+export async function replayAggregate<View extends ViewDocument>(db: Db, projection: Projection<View>, catalog: ViewCatalog, events: readonly commonV1.EventEnvelope[]): Promise<ReplayResult> {
+  let view: View | undefined;
+  for (const envelope of events) {
+    try {
+      view = projection.apply(view, envelope) ?? (view === undefined ? undefined : { ...view, version: envelope.version });
+    } catch (err) {
+      return { version: view?.version ?? 0, parked: 1, error: err instanceof Error ? err.message : String(err) };
+    }
+  }
+  if (view === undefined) return { version: 0, parked: 0 };
+  const applier = new ProjectionApplier(db, projection, await catalog.active(projection));
+  const written = await applier.overwrite(view);
+  return { version: written ? view.version : 0, parked: 0 };
+}
