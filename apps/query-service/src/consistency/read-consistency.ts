@@ -3,6 +3,8 @@ import { IllegalStateError, ValidationError } from '@cqrs/errors';
 import type { RequestContext } from '@cqrs/grpc-kit';
 import type { ViewChanges } from './view-changes';
 
+const ANSWER_MARGIN_MS = 100;
+
 /** What a read must see: the view of `aggregateId` at `version` or later. */
 export interface ReadRequirement {
   readonly aggregateId: string;
@@ -47,7 +49,8 @@ export async function waitForView(
     if (Number.isNaN(version) || version >= requirement.version) wake();
   });
   try {
-    const deadline = Math.min(context.deadline, Date.now() + maxWaitMs);
+    // Answer a little before the caller's deadline, so the answer arrives instead of DEADLINE_EXCEEDED.
+    const deadline = Math.min(context.deadline - ANSWER_MARGIN_MS, Date.now() + maxWaitMs);
     for (;;) {
       const version = await currentVersion();
       if (version >= requirement.version) return;

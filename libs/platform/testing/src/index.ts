@@ -21,3 +21,5 @@ export { unaryCall } from './unary-call';
 export type { CallOutcome } from './unary-call';
 export { startPrivateMariaDb } from './private-mariadb';
 export type { PrivateMariaDb } from './private-mariadb';
+export { startCatalogStack } from './catalog-stack';
+export type { CatalogStack } from './catalog-stack';

@@ -1,0 +1,137 @@
+import { randomUUID } from 'node:crypto';
+import { MongoClient, type Db } from 'mongodb';
+import { commonV1 } from '@cqrs/contracts';
+import { isolatedEnvironment, LOCAL_URLS } from '@cqrs/testing';
+import { DeadLetters } from './dead-letters';
+import { ProjectionApplier } from './projection-applier';
+import { rebuildProjection } from './rebuild';
+import { counterProjection, type CounterView } from './test-counter.projection';
+import { ViewCatalog } from './view-catalog';
+
+jest.setTimeout(60_000);
+
+const isolated = isolatedEnvironment();
+let client: MongoClient;
+let db: Db;
+
+beforeAll(async () => {
+  client = new MongoClient(LOCAL_URLS.MONGODB_URL);
+  db = client.db(isolated.runId);
+});
+
+afterAll(async () => {
+  await client.close();
+  await isolated.cleanup();
+});
+
+let position = 0;
+function event(aggregateId: string, version: number, by = 1, eventType = 'test.Added'): commonV1.EventEnvelope {
+  return commonV1.EventEnvelope.fromPartial({
+    eventId: randomUUID(),
+    streamId: `test.counter-${aggregateId}`,
+    streamType: 'test.counter',
+    aggregateId,
+    version,
+    position: ++position,
+    eventType,
+    payload: Buffer.from(String(by)),
+  });
+}
+const incoming = (envelope: commonV1.EventEnvelope, deliveries = 1) => ({ envelope, deliveries });
+const view = (id: string) => db.collection<CounterView>('counters').findOne({ _id: id });
+
+describe('ProjectionApplier on FerretDB', () => {
+  const applier = () => new ProjectionApplier(db, counterProjection, { maxDeliveries: 3 });
+
+  it('applies a batch in order per aggregate, with its derived documents, in one bulk write', async () => {
+    const a = randomUUID();
+    const b = randomUUID();
+    const { outcomes, changed } = await applier().applyBatch([incoming(event(a, 1, 2)), incoming(event(b, 1)), incoming(event(a, 2, 3))]);
+    expect(outcomes).toEqual(['applied', 'applied', 'applied']);
+    expect(changed).toEqual(new Map([[a, 2], [b, 1]]));
+    expect(await view(a)).toMatchObject({ version: 2, total: 5 });
+    expect(await db.collection('counter_tags').find({ counterId: a }).toArray()).toEqual([expect.objectContaining({ tag: 't5', version: 2 })]);
+  });
+
+  it('acknowledges and skips duplicates and older events without changing the view', async () => {
+    const a = randomUUID();
+    const first = event(a, 1, 4);
+    await applier().applyBatch([incoming(first), incoming(event(a, 2, 1))]);
+    const before = await view(a);
+    const { outcomes, changed } = await applier().applyBatch([incoming(first), incoming(event(a, 2, 100)), incoming(first)]);
+    expect(outcomes).toEqual(['duplicate', 'duplicate', 'duplicate']);
+    expect(changed.size).toBe(0);
+    expect(await view(a)).toEqual(before);
+  });
+
+  it('never applies an event after a gap; applies it once the gap is filled', async () => {
+    const a = randomUUID();
+    await applier().applyBatch([incoming(event(a, 1))]);
+    const early = event(a, 3, 10);
+    const { outcomes } = await applier().applyBatch([incoming(early)]);
+    expect(outcomes).toEqual(['gap']);
+    expect(await view(a)).toMatchObject({ version: 1, total: 1 });
+
+    const second = await applier().applyBatch([incoming(event(a, 2, 5)), incoming(early)]);
+    expect(second.outcomes).toEqual(['applied', 'applied']);
+    expect(await view(a)).toMatchObject({ version: 3, total: 16 });
+  });
+
+  it('retries a failing event, then parks it with its error and goes on with the next one', async () => {
+    const a = randomUUID();
+    await applier().applyBatch([incoming(event(a, 1))]);
+    const poison = event(a, 2, 0, 'test.Poison');
+    expect((await applier().applyBatch([incoming(poison, 1)])).outcomes).toEqual(['retry']);
+    expect((await applier().applyBatch([incoming(poison, 2)])).outcomes).toEqual(['retry']);
+    const parked = await applier().applyBatch([incoming(poison, 3), incoming(event(a, 3, 7))]);
+    expect(parked.outcomes).toEqual(['parked', 'applied']);
+    expect(await view(a)).toMatchObject({ version: 3, total: 8, parkedVersions: [2] });
+    const letters = await new DeadLetters(db).list('test-counters');
+    expect(letters.find((l) => l.aggregateId === a)).toMatchObject({ version: 2, eventType: 'test.Poison', error: 'cannot apply poison', deliveries: 3 });
+  });
+
+  it('does not overwrite a view another writer moved on meanwhile (compare-and-set)', async () => {
+    const a = randomUUID();
+    await applier().applyBatch([incoming(event(a, 1))]);
+    // Another writer moves the view on between this writer's read (version 1) and its write.
+    const views = db.collection<CounterView>('counters');
+    const stale = await views.findOne({ _id: a });
+    await views.updateOne({ _id: a }, { $set: { version: 3, total: 50 } });
+    const racing = applier() as unknown as { views: { findOne: (...args: unknown[]) => Promise<unknown> } };
+    const realFindOne = racing.views.findOne.bind(racing.views);
+    racing.views.findOne = jest.fn().mockResolvedValueOnce(stale).mockImplementation(realFindOne);
+
+    const { outcomes } = await (racing as unknown as ProjectionApplier<CounterView>).applyBatch([incoming(event(a, 2))]);
+    expect(outcomes).toEqual(['retry']);
+    expect(await view(a)).toMatchObject({ version: 3, total: 50 });
+  });
+});
+
+describe('rebuild', () => {
+  it('rebuilds from the source into fresh collections and swaps them in, equal to the live views', async () => {
+    const events: commonV1.EventEnvelope[] = [];
+    const ids = [randomUUID(), randomUUID(), randomUUID()];
+    for (let v = 1; v <= 5; v++) for (const id of ids) events.push(event(id, v, v));
+    const live = new ProjectionApplier(db, counterProjection);
+    await live.applyBatch(events.map((e) => incoming(e)));
+    const catalog = new ViewCatalog(db, 0);
+    const progress: number[] = [];
+    const liveViews = await db.collection('counters').find({ _id: { $in: ids } } as never).sort({ _id: 1 }).toArray();
+
+    const summary = await rebuildProjection(
+      db,
+      counterProjection,
+      catalog,
+      { read: async (after, limit) => events.filter((e) => e.position > after).slice(0, limit), count: async () => events.length },
+      { batchSize: 4, settleMs: 10, onProgress: ({ done }) => progress.push(done) },
+    );
+
+    expect(summary.events).toBe(15);
+    expect(progress).toEqual([4, 8, 12, 15]);
+    const active = await catalog.active(counterProjection);
+    expect(active.collection).toBe(summary.collections.collection);
+    expect(active.collection).not.toBe('counters');
+    const rebuilt = await db.collection(active.collection).find({ _id: { $in: ids } } as never).sort({ _id: 1 }).toArray();
+    expect(rebuilt).toEqual(liveViews);
+  });
+});
