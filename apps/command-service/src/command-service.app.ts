@@ -16,6 +16,7 @@ import {
 } from '@cqrs/write-store';
 import { catalogCommandHandlers } from './catalog/catalog-command.handlers';
 import type { CommandServiceConfig } from './command-service.config';
+import { startRepublishResponder } from './repair/republish-responder';
 
 /** Wires the write side: event store, outbox relay to JetStream, and catalog.v1.CommandService. */
 export async function startCommandService(config: CommandServiceConfig, logger: Logger): Promise<RunningGrpcServer> {
@@ -24,21 +25,25 @@ export async function startCommandService(config: CommandServiceConfig, logger: 
   await migrateToLatest(mysql);
   const nats = new NatsClient(config, 'command-service', logger);
 
+  const publisher = new JetStreamEventPublisher(nats, config);
   const relay = new OutboxRelay(
     new OutboxStore(mysql),
     new MysqlLeaderLock(config, `outbox-relay:${config.MYSQL_DATABASE}`),
-    new JetStreamEventPublisher(nats, config),
+    publisher,
     logger.child({ component: 'outbox-relay' }),
     { batchSize: config.RELAY_BATCH_SIZE, sweepIntervalMs: config.RELAY_SWEEP_INTERVAL_MS },
   );
-  const executor = new CommandExecutor(new EventStore(mysql), { onCommitted: () => relay.wake() }, new SnapshotStore(mysql));
+  const store = new EventStore(mysql);
+  const executor = new CommandExecutor(store, { onCommitted: () => relay.wake() }, new SnapshotStore(mysql));
   relay.start();
+  const republish = nats.ready.then((nc) => startRepublishResponder(nc, store, publisher, config.NATS_SUBJECT_PREFIX, logger.child({ component: 'republish' })));
 
   return startGrpcServer({
     config,
     logger,
     services: [{ definition: catalogV1.CommandServiceService, implementation: catalogCommandHandlers(executor, logger) }],
     probes: [mysqlProbe(mysql), natsProbe(nats)],
+    beforeDrain: () => void republish.then((subscription) => subscription.unsubscribe()),
     onShutdown: [() => relay.stop(), () => nats.close(), () => mysql.destroy()],
   });
 }

@@ -21,6 +21,7 @@ export async function startProjector(config: ProjectorConfig, logger: Logger): P
       subjectPrefix: config.NATS_SUBJECT_PREFIX,
       batchSize: config.PROJECTOR_BATCH_SIZE,
       retryDelayMs: config.PROJECTOR_RETRY_DELAY_MS,
+      gapRepairAfterMs: config.PROJECTOR_GAP_REPAIR_AFTER_MS,
     });
     products.start();
   });

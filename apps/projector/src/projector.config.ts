@@ -13,6 +13,8 @@ export const projectorEnv = {
   PROJECTOR_MAX_DELIVERIES: intVar(5, 1, 100),
   /** First redelivery delay of a failing event; doubles per delivery. */
   PROJECTOR_RETRY_DELAY_MS: intVar(500, 10, 60_000),
+  /** How long a gap may last before the command side is asked to re-publish the missing events. */
+  PROJECTOR_GAP_REPAIR_AFTER_MS: intVar(5_000, 100, 600_000),
 };
 
 export type ProjectorConfig = ConfigOf<typeof projectorEnv>;

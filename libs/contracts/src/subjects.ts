@@ -22,3 +22,8 @@ export function viewChangedSubject(prefix: string, streamType: string, aggregate
 export function allViewChangedSubjects(prefix: string): string {
   return `${prefix}.views.>`;
 }
+
+/** Core NATS request subject on which the command side re-publishes events a consumer is missing. */
+export function republishSubject(prefix: string): string {
+  return `${prefix}.repair.republish`;
+}

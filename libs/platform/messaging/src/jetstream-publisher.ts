@@ -18,11 +18,12 @@ export class JetStreamEventPublisher {
     await ensureEventStream(await this.connection().jetstreamManager(), this.config);
   }
 
-  async publish(envelope: commonV1.EventEnvelope): Promise<void> {
+  /** msgId defaults to the event id; a repair passes another one so the duplicate window does not drop it. */
+  async publish(envelope: commonV1.EventEnvelope, msgId = envelope.eventId): Promise<void> {
     const subject = eventSubject(this.config.NATS_SUBJECT_PREFIX, envelope.streamType, envelope.aggregateId);
     await this.connection()
       .jetstream()
-      .publish(subject, commonV1.EventEnvelope.encode(envelope).finish(), { msgID: envelope.eventId, timeout: this.ackTimeoutMs });
+      .publish(subject, commonV1.EventEnvelope.encode(envelope).finish(), { msgID: msgId, timeout: this.ackTimeoutMs });
   }
 
   private connection() {

@@ -1,8 +1,8 @@
 import type { Db } from 'mongodb';
 import { AckPolicy, DeliverPolicy, nanos, type Consumer, type JsMsg, type NatsConnection } from 'nats';
-import { commonV1, eventSubjectsOf, viewChangedSubject } from '@cqrs/contracts';
+import { commonV1, eventSubjectsOf, republishSubject, viewChangedSubject } from '@cqrs/contracts';
 import type { Logger } from '@cqrs/logging';
-import { ProjectionApplier, type ProjectionApplierOptions } from './projection-applier';
+import { ProjectionApplier, type Gap, type ProjectionApplierOptions } from './projection-applier';
 import type { ViewCatalog } from './view-catalog';
 import type { Projection, ViewDocument } from './projection';
 
@@ -17,6 +17,8 @@ export interface JetStreamProjectorOptions {
   readonly gapDelayMs?: number;
   /** First redelivery delay of a failing event; doubles per delivery. */
   readonly retryDelayMs?: number;
+  /** How long a gap may last before the command side is asked to re-publish the missing events. */
+  readonly gapRepairAfterMs?: number;
 }
 
 /** The durable consumer of one projection: its name says who consumes what. */
@@ -40,6 +42,7 @@ export class JetStreamProjector<View extends ViewDocument> {
   private running = false;
 
   private readonly appliers = new Map<string, ProjectionApplier<View>>();
+  private readonly openGaps = new Map<string, { since: number; askedAt: number }>();
 
   constructor(
     private readonly nc: NatsConnection,
@@ -141,7 +144,7 @@ export class JetStreamProjector<View extends ViewDocument> {
       bad.message.ack();
     }
     const applier = await this.applier();
-    const { outcomes, changed } = await applier.applyBatch(valid.map(({ message, envelope }) => ({ envelope, deliveries: message.info.redeliveryCount })));
+    const { outcomes, changed, gaps } = await applier.applyBatch(valid.map(({ message, envelope }) => ({ envelope, deliveries: message.info.redeliveryCount })));
     valid.forEach(({ message, envelope }, i) => {
       const outcome = outcomes[i];
       if (outcome === 'applied' || outcome === 'duplicate' || outcome === 'parked') message.ack();
@@ -151,6 +154,26 @@ export class JetStreamProjector<View extends ViewDocument> {
     });
     for (const [aggregateId, version] of changed) {
       this.nc.publish(viewChangedSubject(this.options.subjectPrefix, this.projection.streamType, aggregateId), JSON.stringify({ version }));
+    }
+    this.repairLongGaps(changed, gaps);
+  }
+
+  /**
+   * A gap that lasts longer than gapRepairAfterMs means the broker lost events: the command side
+   * is asked to publish them again from the event store, and asked again while the gap lasts.
+   */
+  private repairLongGaps(changed: ReadonlyMap<string, number>, gaps: ReadonlyMap<string, Gap>): void {
+    const now = Date.now();
+    const after = this.options.gapRepairAfterMs ?? 5_000;
+    for (const aggregateId of changed.keys()) if (!gaps.has(aggregateId)) this.openGaps.delete(aggregateId);
+    for (const [aggregateId, gap] of gaps) {
+      const open = this.openGaps.get(aggregateId) ?? { since: now, askedAt: 0 };
+      this.openGaps.set(aggregateId, open);
+      if (now - open.since < after || now - open.askedAt < after) continue;
+      open.askedAt = now;
+      const request = commonV1.RepublishRequest.encode({ streamType: this.projection.streamType, aggregateId, fromVersion: gap.have + 1, toVersion: gap.waiting - 1 }).finish();
+      this.logger.warn({ aggregateId, missing: `${gap.have + 1}..${gap.waiting - 1}`, waitingMs: now - open.since }, 'gap did not fill; asking the command side to re-publish');
+      this.nc.request(republishSubject(this.options.subjectPrefix), request, { timeout: 10_000 }).catch((err: unknown) => this.logger.warn({ err, aggregateId }, 're-publish request failed; will ask again'));
     }
   }
 }

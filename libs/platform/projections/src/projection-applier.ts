@@ -15,10 +15,19 @@ export interface IncomingEvent {
  */
 export type Outcome = 'applied' | 'duplicate' | 'parked' | 'gap' | 'retry';
 
+export interface Gap {
+  /** The version the view is at. */
+  readonly have: number;
+  /** The version of the first event that had to wait. */
+  readonly waiting: number;
+}
+
 export interface BatchResult {
   readonly outcomes: readonly Outcome[];
   /** The new version of each aggregate whose view changed. */
   readonly changed: ReadonlyMap<string, number>;
+  /** Aggregates whose next event has not arrived yet. */
+  readonly gaps: ReadonlyMap<string, Gap>;
 }
 
 export interface ProjectionApplierOptions {
@@ -76,7 +85,8 @@ export class ProjectionApplier<View extends ViewDocument> {
       groups.set(key, [...(groups.get(key) ?? []), index]);
     });
 
-    const plans = await Promise.all([...groups].map(([aggregateId, indexes]) => this.plan(aggregateId, indexes, events, outcomes)));
+    const gaps = new Map<string, Gap>();
+    const plans = await Promise.all([...groups].map(([aggregateId, indexes]) => this.plan(aggregateId, indexes, events, outcomes, gaps)));
     const writes = plans.filter((p): p is Plan<View> & { next: View } => p.next !== undefined && p.next !== p.current);
     const written = await this.write(writes);
 
@@ -88,7 +98,7 @@ export class ProjectionApplier<View extends ViewDocument> {
         for (const i of plan.indexes) if (outcomes[i] === 'applied' || outcomes[i] === 'parked') outcomes[i] = 'retry';
       }
     }
-    return { outcomes, changed };
+    return { outcomes, changed, gaps };
   }
 
   /**
@@ -103,7 +113,7 @@ export class ProjectionApplier<View extends ViewDocument> {
   }
 
   /** Walks one aggregate's events in order from its current view; decides each outcome. */
-  private async plan(aggregateId: string, indexes: number[], events: readonly IncomingEvent[], outcomes: Outcome[]): Promise<Plan<View>> {
+  private async plan(aggregateId: string, indexes: number[], events: readonly IncomingEvent[], outcomes: Outcome[], gaps: Map<string, Gap>): Promise<Plan<View>> {
     const current = ((await this.views.findOne({ _id: aggregateId } as Filter<View>)) ?? undefined) as View | undefined;
     let next = current;
     let blocked = false;
@@ -116,6 +126,7 @@ export class ProjectionApplier<View extends ViewDocument> {
       else if (envelope.version <= have) outcomes[i] = 'duplicate';
       else if (envelope.version > have + 1) {
         outcomes[i] = 'gap';
+        gaps.set(aggregateId, { have, waiting: envelope.version });
         blocked = true;
       } else {
         try {
@@ -142,7 +153,7 @@ export class ProjectionApplier<View extends ViewDocument> {
 
   /** Writes derived documents, then every view in one bulk write; returns the aggregates written. */
   private async write(plans: ReadonlyArray<Plan<View> & { next: View }>): Promise<Set<string>> {
-    if (plans.length === 0) return new Set();
+    if (plans.length === 0) return new Set<string>();
     await this.writeDerived(plans);
     const operations = plans.map((plan): AnyBulkWriteOperation<View> => {
       if (plan.current === undefined) return { insertOne: { document: plan.next as never } };
