@@ -2,6 +2,7 @@ import type { Collection, Db, Filter, Sort } from 'mongodb';
 import { catalogV1 } from '@cqrs/contracts';
 import { PRODUCT_POSTINGS_COLLECTION, productsProjection, type ProductPosting, type ProductViewDocument } from '@cqrs/catalog-read-model';
 import type { ViewCatalog } from '@cqrs/projections';
+import { viewStoreCall } from '@cqrs/view-store';
 import { ValidationError } from '@cqrs/errors';
 import { decodePageToken, encodePageToken, queryFingerprint } from './page-token';
 
@@ -28,12 +29,12 @@ export class ProductQueries {
     private readonly catalog: ViewCatalog,
   ) {}
 
-  async get(productId: string): Promise<ProductViewDocument | undefined> {
-    return (await (await this.collections()).products.findOne({ _id: productId })) ?? undefined;
+  get(productId: string): Promise<ProductViewDocument | undefined> {
+    return viewStoreCall(async () => (await (await this.collections()).products.findOne({ _id: productId })) ?? undefined);
   }
 
-  async version(productId: string): Promise<number> {
-    return (await (await this.collections()).products.findOne({ _id: productId }, { projection: { version: 1 } }))?.version ?? 0;
+  version(productId: string): Promise<number> {
+    return viewStoreCall(async () => (await (await this.collections()).products.findOne({ _id: productId }, { projection: { version: 1 } }))?.version ?? 0);
   }
 
   /** The collections in use now (a rebuild swaps them while queries keep being answered). */
@@ -45,7 +46,15 @@ export class ProductQueries {
     };
   }
 
-  async list(request: catalogV1.ListProductsRequest, pageSize: number): Promise<Page> {
+  list(request: catalogV1.ListProductsRequest, pageSize: number): Promise<Page> {
+    return viewStoreCall(() => this.listPage(request, pageSize));
+  }
+
+  search(tokens: readonly string[], pageToken: string, pageSize: number): Promise<Page> {
+    return viewStoreCall(() => this.searchPage(tokens, pageToken, pageSize));
+  }
+
+  private async listPage(request: catalogV1.ListProductsRequest, pageSize: number): Promise<Page> {
     const sort = SORT_FIELDS[request.orderBy];
     if (sort === undefined) throw new ValidationError([{ field: 'order_by', description: 'is not a known ordering' }]);
     const filter: Filter<ProductViewDocument> = { deleted: false, ...this.priceFilter(request.filter), ...(request.filter?.inStockOnly ? { inStock: true } : {}) };
@@ -79,7 +88,7 @@ export class ProductQueries {
    * order. Candidates come from the postings of the first token (an equality lookup), and each is
    * checked against its view, so a posting left behind by a rename is never returned.
    */
-  async search(tokens: readonly string[], pageToken: string, pageSize: number): Promise<Page> {
+  private async searchPage(tokens: readonly string[], pageToken: string, pageSize: number): Promise<Page> {
     const [first] = tokens;
     if (first === undefined) return { products: [], nextPageToken: '' };
     const query = queryFingerprint(['search', tokens]);

@@ -23,3 +23,5 @@ export { startPrivateMariaDb } from './private-mariadb';
 export type { PrivateMariaDb } from './private-mariadb';
 export { startCatalogStack } from './catalog-stack';
 export type { CatalogStack } from './catalog-stack';
+export { startPrivateFerretDb } from './private-ferretdb';
+export type { PrivateFerretDb } from './private-ferretdb';

@@ -1,2 +1,3 @@
 export { createViewDatabase, mongoProbe } from './mongo-connection';
 export type { MongoConfig, ViewDatabase } from './mongo-connection';
+export { translateMongoError, viewStoreCall } from './mongo-errors';
