@@ -12,4 +12,4 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   echo "install: npm ci ..." >&2
   npm ci --no-audit --no-fund --loglevel=error
 fi
-bash tools/scripts/go-tools.sh ferretdb grpcurl grpc-health-probe >/dev/null
+bash tools/scripts/go-tools.sh ferretdb grpcurl grpc-health-probe ghz >/dev/null

@@ -1,0 +1,122 @@
+/**
+ * The benchmark harness: starts its own isolated stack (database, stream, view database), measures
+ * the physical ceilings and the platform's figures in the same run, and writes report.md,
+ * report.json and latency.svg to tools/bench/out/ (git-ignored).
+ *
+ *   npm run bench                  quick mode (a few minutes)
+ *   npm run bench -- --mode full   100,000 events and products
+ *   npm run bench -- --mode smoke  tiny sizes, for CI (checks the harness, not the speed)
+ */
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { Command, Option } from 'commander';
+import { isolatedEnvironment, REPO_ROOT, startCatalogStack, type CatalogStack } from '@cqrs/testing';
+import { grpcEmptyCeiling, jetStreamPublishCeiling, mongoCeilings, mysqlInsertCeiling, type CeilingSizes } from './ceilings';
+import { projectorCatchUp, rebuild } from './catch-up';
+import { round, type Figure, type Report, type ResourceUse } from './figures';
+import { writeReport } from './report';
+import { ResourceMeter } from './resources';
+import { commandThroughput, queries, seedProducts, visibility } from './scenarios';
+
+interface Sizes {
+  readonly products: number;
+  readonly ghzTotal: number;
+  readonly concurrencies: readonly number[];
+  readonly visibilityMs: number;
+  readonly catchUpEvents: number;
+  readonly ceilings: CeilingSizes;
+}
+
+const SIZES: Record<string, Sizes> = {
+  smoke: { products: 20, ghzTotal: 40, concurrencies: [1, 4], visibilityMs: 500, catchUpEvents: 100, ceilings: { transactions: 50, publishes: 200, upserts: 200, finds: 100, rpcs: 200, concurrency: 4 } },
+  quick: { products: 1_000, ghzTotal: 1_000, concurrencies: [1, 8, 32], visibilityMs: 3_000, catchUpEvents: 10_000, ceilings: { transactions: 2_000, publishes: 10_000, upserts: 5_000, finds: 2_000, rpcs: 5_000, concurrency: 8 } },
+  full: { products: 100_000, ghzTotal: 5_000, concurrencies: [1, 8, 32, 64], visibilityMs: 10_000, catchUpEvents: 100_000, ceilings: { transactions: 10_000, publishes: 100_000, upserts: 50_000, finds: 10_000, rpcs: 20_000, concurrency: 8 } },
+};
+
+async function main(mode: string, outDir: string): Promise<void> {
+  const sizes = SIZES[mode];
+  if (sizes === undefined) throw new Error(`unknown mode ${mode}`);
+  const startedAt = new Date();
+  const isolated = isolatedEnvironment('bench');
+  const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
+  let stack: CatalogStack | undefined;
+  const figures: Figure[] = [];
+  const resources: ResourceUse[] = [];
+  try {
+    stack = await startCatalogStack(isolated.env);
+    const meter = () =>
+      new ResourceMeter(() => new Map([['command-service', stack?.commandService.child.pid ?? 0], ['query-service', stack?.queryService.child.pid ?? 0], ['projector', stack?.projector.child.pid ?? 0]]));
+    const scenario = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+      log(name);
+      const m = meter();
+      m.start();
+      const result = await work();
+      resources.push(...m.stop(name));
+      return result;
+    };
+
+    log('ceilings');
+    const ceilings: Figure[] = [
+      await mysqlInsertCeiling(isolated.env, sizes.ceilings),
+      await jetStreamPublishCeiling(isolated.env, sizes.ceilings),
+      ...(await mongoCeilings(isolated.env, sizes.ceilings)),
+      await grpcEmptyCeiling(sizes.ceilings),
+    ];
+    const [insert, , upserts, finds] = ceilings;
+
+    const seeded = await scenario('seed', () => seedProducts(stack as CatalogStack, sizes.products));
+    const commands = await scenario('commands', () => commandThroughput(stack as CatalogStack, seeded.ids, sizes.concurrencies, sizes.ghzTotal));
+    figures.push(...commands.map((f) => withRatio(f, insert, '≥ 0.5')));
+
+    const maxRate = Math.max(...commands.filter((f) => f.name.includes('many products')).map((f) => f.rate ?? 0));
+    for (const share of [0.25, 0.5, 0.9]) {
+      figures.push(await scenario(`visibility ${share * 100} %`, () => visibility(stack as CatalogStack, seeded.ids, Math.max(1, maxRate * share), sizes.visibilityMs, `ack → view visible at ${share * 100} % of max rate`)));
+    }
+
+    const catchUp = await scenario('catch-up', async () => {
+      const { figure, projector } = await projectorCatchUp(stack as CatalogStack, isolated.env, seeded.ids, sizes.catchUpEvents);
+      Object.assign(stack as CatalogStack, { projector });
+      return figure;
+    });
+    figures.push(withRatio(catchUp, upserts, '≥ 0.7'));
+    figures.push(withRatio(await scenario('rebuild', () => rebuild(isolated.env)), upserts, '≥ 0.7'));
+
+    const queryFigures = await scenario('queries', () => queries(stack as CatalogStack, seeded.ids, sizes.products.toLocaleString('en-US'), 8, sizes.ghzTotal));
+    figures.push(...queryFigures.map((f) => (f.name.startsWith('GetProduct') ? withRatio(f, finds, '≥ 0.6') : f)));
+
+    const report: Report = {
+      mode,
+      startedAt: startedAt.toISOString(),
+      durationS: round((Date.now() - startedAt.getTime()) / 1000, 1),
+      machine: { cpus: cpus().length, memoryGb: round(totalmem() / 2 ** 30, 1), node: process.version },
+      ceilings,
+      figures,
+      resources,
+    };
+    writeReport(outDir, report);
+    log(`report written to ${outDir} (report.md, report.json, latency.svg)`);
+  } finally {
+    await stack?.stop();
+    await isolated.cleanup();
+  }
+}
+
+function withRatio(figure: Figure, ceiling: Figure | undefined, goal: string): Figure {
+  if (ceiling?.rate === undefined || figure.rate === undefined) return figure;
+  return { ...figure, ceiling: ceiling.name, ratio: round(figure.rate / ceiling.rate, 3), target: figure.target ?? `${goal} × ${ceiling.name}` };
+}
+
+new Command('bench')
+  .addOption(new Option('--mode <mode>', 'sizes').choices(Object.keys(SIZES)).default('quick'))
+  .option('--out <dir>', 'where the report goes', join(REPO_ROOT, 'tools/bench/out'))
+  .action(async (options: { mode: string; out: string }) => {
+    await main(options.mode, options.out);
+  })
+  .parseAsync()
+  .then(
+    () => process.exit(0),
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );

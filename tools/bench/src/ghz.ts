@@ -1,0 +1,35 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { goToolPath } from '@cqrs/testing';
+import { round, type Figure } from './figures';
+
+const run = promisify(execFile);
+
+export interface GhzRun {
+  readonly call: string;
+  readonly address: string;
+  /** Request body as JSON; ghz templates such as {{.UUID}} and {{.RequestNumber}} work. */
+  readonly data: unknown;
+  readonly concurrency: number;
+  readonly total: number;
+}
+
+interface GhzJson {
+  rps: number;
+  count: number;
+  latencyDistribution: { percentage: number; latency: number }[] | null;
+  statusCodeDistribution: Record<string, number>;
+}
+
+/** Runs the pinned ghz (the standard gRPC load generator) through server reflection. */
+export async function ghz(scenario: string, name: string, options: GhzRun): Promise<Figure> {
+  const { stdout } = await run(
+    goToolPath('ghz'),
+    ['--insecure', '--call', options.call, '-d', JSON.stringify(options.data), '-c', String(options.concurrency), '-n', String(options.total), '--format', 'json', options.address],
+    { maxBuffer: 64 * 1024 * 1024 },
+  );
+  const result = JSON.parse(stdout) as GhzJson;
+  const at = (p: number) => round((result.latencyDistribution?.find((d) => d.percentage === p)?.latency ?? 0) / 1e6);
+  const ok = result.statusCodeDistribution['OK'] ?? 0;
+  return { scenario, name, rate: round(result.rps, 1), p50Ms: at(50), p90Ms: at(90), p99Ms: at(99), count: result.count, errors: result.count - ok };
+}

@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import { catalogV1 } from '@cqrs/contracts';
+import { unaryCall, type CatalogStack } from '@cqrs/testing';
+import { latencyFigures, round, type Figure } from './figures';
+import { ghz } from './ghz';
+
+const eur = { currency_code: 'EUR', amount_minor: 250 };
+
+/** Creates products through the command service; returns their ids and the last token. */
+export async function seedProducts(stack: CatalogStack, count: number, concurrency = 16): Promise<{ ids: string[]; lastToken: string }> {
+  const ids: string[] = [];
+  let lastToken = '';
+  let next = 0;
+  const words = ['espresso', 'latte', 'mocha', 'crème', 'brûlée', 'tarte', 'tatin', 'canelé', 'madeleine', 'financier'];
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < count) {
+      const i = next++;
+      const { response, error } = await unaryCall(
+        stack.commands.createProduct.bind(stack.commands),
+        catalogV1.CreateProductRequest.fromPartial({
+          sku: `SEED-${randomUUID().slice(0, 13)}`,
+          name: `${words[i % words.length]} ${words[(i * 7) % words.length]} ${i}`,
+          description: `A ${words[(i * 3) % words.length]} for the benchmark`,
+          price: { currencyCode: 'EUR', amountMinor: 100 + (i % 900) },
+          initialStock: 1_000_000,
+        }),
+      );
+      if (error) throw error;
+      ids.push(response?.ack?.aggregateId ?? '');
+      lastToken = response?.ack?.consistencyToken ?? lastToken;
+    }
+  }));
+  return { ids, lastToken };
+}
+
+/** Command throughput with ghz: creates, adjustments on many products, adjustments on one hot product. */
+export async function commandThroughput(stack: CatalogStack, productIds: readonly string[], concurrencies: readonly number[], total: number): Promise<Figure[]> {
+  const address = `127.0.0.1:${stack.commandService.port}`;
+  const figures: Figure[] = [];
+  for (const c of concurrencies) {
+    figures.push(await ghz('commands', `CreateProduct (c=${c})`, { call: 'catalog.v1.CommandService/CreateProduct', address, concurrency: c, total, data: { sku: 'B-{{.UUID}}', name: 'Bench {{.RequestNumber}}', price: eur, initial_stock: 10 } }));
+  }
+  const many = productIds.map((id) => ({ product_id: id, delta: 1, reason: 'bench' }));
+  for (const c of concurrencies) {
+    figures.push(await ghz('commands', `AdjustProductStock, many products (c=${c})`, { call: 'catalog.v1.CommandService/AdjustProductStock', address, concurrency: c, total, data: many }));
+  }
+  const hot = { product_id: productIds[0], delta: 1, reason: 'bench' };
+  for (const c of concurrencies) {
+    figures.push(await ghz('commands', `AdjustProductStock, one hot product (c=${c})`, { call: 'catalog.v1.CommandService/AdjustProductStock', address, concurrency: c, total, data: hot }));
+  }
+  return figures;
+}
+
+/**
+ * End-to-end visibility: commands sent at a fixed rate (open loop); for each, the time from its
+ * acknowledgement until the query service answers a GetProduct that waits for its token.
+ */
+export async function visibility(stack: CatalogStack, productIds: readonly string[], ratePerSecond: number, durationMs: number, label: string): Promise<Figure> {
+  const samples: number[] = [];
+  let errors = 0;
+  const pending: Promise<void>[] = [];
+  const started = performance.now();
+  const count = Math.max(1, Math.round((ratePerSecond * durationMs) / 1000));
+  for (let i = 0; i < count; i++) {
+    const due = started + (i * 1000) / ratePerSecond;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    const productId = productIds[i % productIds.length] ?? '';
+    pending.push(
+      (async () => {
+        const { response, error } = await unaryCall(stack.commands.adjustProductStock.bind(stack.commands), catalogV1.AdjustProductStockRequest.fromPartial({ productId, delta: 1 }));
+        if (error || response?.ack === undefined) return void errors++;
+        const acked = performance.now();
+        const read = await unaryCall(stack.queries.getProduct.bind(stack.queries), catalogV1.GetProductRequest.fromPartial({ productId, consistency: { consistencyToken: response.ack.consistencyToken } }));
+        if (read.error) return void errors++;
+        samples.push(performance.now() - acked);
+      })(),
+    );
+  }
+  await Promise.all(pending);
+  return { scenario: 'visibility', name: label, rate: round(ratePerSecond, 1), ...latencyFigures(samples), errors, target: 'p50 < 10 ms, p99 < 50 ms at 50 %' };
+}
+
+/** Query throughput with ghz on the current catalog. */
+export async function queries(stack: CatalogStack, productIds: readonly string[], size: string, concurrency: number, total: number): Promise<Figure[]> {
+  const address = `127.0.0.1:${stack.queryService.port}`;
+  const page2 = await unaryCall(stack.queries.listProducts.bind(stack.queries), catalogV1.ListProductsRequest.fromPartial({ pageSize: 20 }));
+  const page3 = await unaryCall(stack.queries.listProducts.bind(stack.queries), catalogV1.ListProductsRequest.fromPartial({ pageSize: 20, pageToken: page2.response?.nextPageToken ?? '' }));
+  return [
+    await ghz('queries', `GetProduct, ${size} products (c=${concurrency})`, { call: 'catalog.v1.QueryService/GetProduct', address, concurrency, total, data: productIds.slice(0, 500).map((id) => ({ product_id: id })) }),
+    await ghz('queries', `ListProducts first page, ${size} products (c=${concurrency})`, { call: 'catalog.v1.QueryService/ListProducts', address, concurrency, total, data: { page_size: 20 } }),
+    await ghz('queries', `ListProducts third page, ${size} products (c=${concurrency})`, { call: 'catalog.v1.QueryService/ListProducts', address, concurrency, total, data: { page_size: 20, page_token: page3.response?.nextPageToken ?? '' } }),
+    await ghz('queries', `SearchProducts prefix, ${size} products (c=${concurrency})`, { call: 'catalog.v1.QueryService/SearchProducts', address, concurrency, total, data: [{ query: 'esp' }, { query: 'crème' }, { query: 'tat mad' }] }),
+  ];
+}
