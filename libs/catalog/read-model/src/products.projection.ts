@@ -30,7 +30,6 @@ export const productsProjection = {
   parked: parkedProduct,
   derived: {
     collection: PRODUCT_POSTINGS_COLLECTION,
-    aggregateField: 'productId',
     indexes: [
       { key: { token: 1, productId: 1 }, name: 'by_token_product' },
       { key: { productId: 1 }, name: 'by_product' },

@@ -175,7 +175,11 @@ export class ProjectionApplier<View extends ViewDocument> {
     return new Set(landed.filter((id): id is string => id !== undefined));
   }
 
-  /** Derived documents go first: if the process dies before the view is written, the event is redelivered and they are rewritten. */
+  /**
+   * Derived documents go first: if the process dies before the view is written, the event is
+   * redelivered and they are rewritten. Only the difference is written: documents that are new or
+   * changed are upserted, those that vanished are deleted by id (an indexed equality on any store).
+   */
   private async writeDerived(plans: ReadonlyArray<Plan<View> & { next: View }>): Promise<void> {
     const spec = this.projection.derived;
     const derived = this.derived;
@@ -183,8 +187,13 @@ export class ProjectionApplier<View extends ViewDocument> {
     const operations: AnyBulkWriteOperation<{ _id: string; version: number }>[] = [];
     for (const plan of plans) {
       if (!spec.changed(plan.current, plan.next)) continue;
-      for (const document of spec.documents(plan.next)) operations.push({ replaceOne: { filter: { _id: document._id }, replacement: document, upsert: true } });
-      operations.push({ deleteMany: { filter: { [spec.aggregateField]: plan.aggregateId, version: { $lt: plan.next.version } } } });
+      const before = new Map((plan.current === undefined ? [] : spec.documents(plan.current)).map((d) => [d._id, JSON.stringify({ ...d, version: 0 })]));
+      const after = spec.documents(plan.next);
+      for (const document of after) {
+        if (before.get(document._id) !== JSON.stringify({ ...document, version: 0 })) operations.push({ replaceOne: { filter: { _id: document._id }, replacement: document, upsert: true } });
+      }
+      const kept = new Set(after.map((d) => d._id));
+      for (const id of before.keys()) if (!kept.has(id)) operations.push({ deleteOne: { filter: { _id: id } } });
     }
     if (operations.length > 0) await derived.bulkWrite(operations, { ordered: false });
   }

@@ -12,10 +12,8 @@ export interface ViewDocument {
 export interface DerivedDocuments<View extends ViewDocument> {
   readonly collection: string;
   readonly indexes: readonly IndexDescription[];
-  /** The field of each derived document that holds the aggregate id. */
-  readonly aggregateField: string;
   changed(before: View | undefined, after: View): boolean;
-  /** Each document carries the view's version; older ones of the same aggregate are removed. */
+  /** The documents a view implies; ids must be stable, as the difference to the previous view is written. */
   documents(view: View): ReadonlyArray<{ readonly _id: string; readonly version: number }>;
 }
 

@@ -21,7 +21,6 @@ export const counterProjection: Projection<CounterView> = {
   parked: (aggregateId, version) => ({ _id: aggregateId, version, total: 0, tags: [] }),
   derived: {
     collection: 'counter_tags',
-    aggregateField: 'counterId',
     indexes: [{ key: { counterId: 1 }, name: 'by_counter' }],
     changed: (before, after) => before?.tags.join() !== after.tags.join(),
     documents: (view) => view.tags.map((tag) => ({ _id: `${tag}|${view._id}`, counterId: view._id, tag, version: view.version })),

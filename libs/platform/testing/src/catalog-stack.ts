@@ -13,19 +13,28 @@ export interface CatalogStack {
 }
 
 export async function startCatalogStack(env: Readonly<Record<string, string>>): Promise<CatalogStack> {
-  const [commandService, projector, queryService] = await Promise.all([startApp('command-service', env), startApp('projector', env), startApp('query-service', env)]);
+  const started = await Promise.allSettled([startApp('command-service', env), startApp('projector', env), startApp('query-service', env)]);
+  const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed !== undefined) {
+    // Do not leave the apps that did start running.
+    await Promise.all(started.map((s) => (s.status === 'fulfilled' ? s.value.stop('SIGKILL') : undefined)));
+    throw failed.reason;
+  }
+  const [commandService, projector, queryService] = started.map((s) => (s as PromiseFulfilledResult<AppProcess>).value) as [AppProcess, AppProcess, AppProcess];
   const commands = new catalogV1.CommandServiceClient(`127.0.0.1:${commandService.port}`, credentials.createInsecure());
   const queries = new catalogV1.QueryServiceClient(`127.0.0.1:${queryService.port}`, credentials.createInsecure());
-  return {
+  const stack: CatalogStack = {
     commandService,
     queryService,
     projector,
     commands,
     queries,
+    // Reads the fields at stop time: a test may have replaced an app (e.g. restarted the projector).
     stop: async () => {
       commands.close();
       queries.close();
-      await Promise.all([commandService.stop('SIGKILL'), projector.stop('SIGKILL'), queryService.stop('SIGKILL')]);
+      await Promise.all([stack.commandService.stop('SIGKILL'), stack.projector.stop('SIGKILL'), stack.queryService.stop('SIGKILL')]);
     },
   };
+  return stack;
 }
