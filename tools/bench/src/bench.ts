@@ -29,7 +29,7 @@ interface Sizes {
 
 const SIZES: Record<string, Sizes> = {
   smoke: { products: 20, ghzTotal: 40, concurrencies: [1, 4], visibilityMs: 500, catchUpEvents: 100, ceilings: { transactions: 50, publishes: 200, upserts: 200, finds: 100, rpcs: 200, concurrency: 4 } },
-  quick: { products: 1_000, ghzTotal: 1_000, concurrencies: [1, 8, 32], visibilityMs: 3_000, catchUpEvents: 10_000, ceilings: { transactions: 2_000, publishes: 10_000, upserts: 5_000, finds: 2_000, rpcs: 5_000, concurrency: 8 } },
+  quick: { products: 1_000, ghzTotal: 300, concurrencies: [1, 8, 32], visibilityMs: 3_000, catchUpEvents: 10_000, ceilings: { transactions: 2_000, publishes: 10_000, upserts: 5_000, finds: 2_000, rpcs: 5_000, concurrency: 8 } },
   full: { products: 100_000, ghzTotal: 5_000, concurrencies: [1, 8, 32, 64], visibilityMs: 10_000, catchUpEvents: 100_000, ceilings: { transactions: 10_000, publishes: 100_000, upserts: 50_000, finds: 10_000, rpcs: 20_000, concurrency: 8 } },
 };
 

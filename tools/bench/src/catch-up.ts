@@ -31,8 +31,6 @@ export async function projectorCatchUp(
   events: number,
   onProjector: (projector: AppProcess) => void,
 ): Promise<Figure> {
-  await stack.projector.stop('SIGTERM');
-  await commitEvents(stack, productIds, events);
   const nc = await connect({ servers: (env['NATS_URL'] ?? '').replace('nats://', '') });
   try {
     const jsm = await nc.jetstreamManager();
@@ -42,6 +40,11 @@ export async function projectorCatchUp(
       const info = await jsm.consumers.info(stream, consumer);
       return info.num_pending + info.num_ack_pending;
     };
+    // Start from a drained projector, so the figure counts only this scenario's events.
+    while ((await pending()) > 0) await new Promise((resolve) => setTimeout(resolve, 200));
+    await stack.projector.stop('SIGTERM');
+    await commitEvents(stack, productIds, events);
+    await new Promise((resolve) => setTimeout(resolve, 1_000)); // let the relay publish the tail
     const backlog = await pending();
     const started = performance.now();
     const projector = await startApp('projector', env);

@@ -11,7 +11,7 @@ export interface JetStreamProjectorOptions {
   readonly subjectPrefix: string;
   /** Most events applied in one batch (one bulk write). */
   readonly batchSize?: number;
-  /** Most events delivered and not yet acknowledged. */
+  /** Most events delivered and not yet acknowledged (two batches by default). */
   readonly maxAckPending?: number;
   /** Redelivery delay of an event waiting for its predecessor. */
   readonly gapDelayMs?: number;
@@ -77,7 +77,7 @@ export class JetStreamProjector<View extends ViewDocument> {
           indexed = true;
         }
         const consumer = await this.consumer();
-        const messages = await consumer.consume({ max_messages: Math.max(this.batchSize, 64) });
+        const messages = await consumer.consume({ max_messages: this.batchSize });
         this.messages = messages;
         if (failures > 0 || !this.running) this.logger.info('projection running');
         this.running = true;
@@ -110,14 +110,21 @@ export class JetStreamProjector<View extends ViewDocument> {
   private async consumer(): Promise<Consumer> {
     const jsm = await this.nc.jetstreamManager();
     const name = projectorConsumerName(this.projection);
-    await jsm.consumers.add(this.options.stream, {
-      durable_name: name,
-      filter_subject: eventSubjectsOf(this.options.subjectPrefix, this.projection.streamType),
-      ack_policy: AckPolicy.Explicit,
-      deliver_policy: DeliverPolicy.All,
-      ack_wait: nanos(30_000),
-      max_ack_pending: this.options.maxAckPending ?? 1_024,
-    });
+    // In flight: two batches, so a message never waits in the local queue past its ack wait
+    // (a redelivery would only be skipped as a duplicate, but costs a write round).
+    const tunable = { ack_wait: nanos(120_000), max_ack_pending: this.options.maxAckPending ?? this.batchSize * 2 };
+    const existing = await jsm.consumers.info(this.options.stream, name).catch(() => undefined);
+    if (existing === undefined) {
+      await jsm.consumers.add(this.options.stream, {
+        durable_name: name,
+        filter_subject: eventSubjectsOf(this.options.subjectPrefix, this.projection.streamType),
+        ack_policy: AckPolicy.Explicit,
+        deliver_policy: DeliverPolicy.All,
+        ...tunable,
+      });
+    } else if (existing.config.ack_wait !== tunable.ack_wait || existing.config.max_ack_pending !== tunable.max_ack_pending) {
+      await jsm.consumers.update(this.options.stream, name, tunable);
+    }
     return this.nc.jetstream().consumers.get(this.options.stream, name);
   }
 
