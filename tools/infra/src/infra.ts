@@ -111,6 +111,7 @@ async function main(): Promise<number> {
 }
 
 main().then(
+  // Exit at once: a client of a server that never answered may still hold the event loop.
   (code) => process.exit(code),
   (err: unknown) => {
     console.error(err);

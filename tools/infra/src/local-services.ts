@@ -171,11 +171,15 @@ function background(name: string, command: string, args: readonly string[]): voi
   writeFileSync(join(LOCAL_DIR, 'run', `${name}.pid`), String(child.pid));
 }
 
+/** True when the check passes within 5 s; a server that accepts connections but never answers counts as down. */
 async function succeeds(check: () => Promise<void>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
   try {
-    await check();
+    await Promise.race([check(), new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('no answer within 5 s')), 5_000)))]);
     return true;
   } catch {
     return false;
+  } finally {
+    clearTimeout(timer);
   }
 }
