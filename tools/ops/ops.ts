@@ -73,7 +73,7 @@ program
       console.log(
         `rebuilt ${projection.name}: ${summary.events} events → ${summary.views} views in ${(summary.durationMs / 1000).toFixed(1)} s ` +
           `(${Math.round(summary.events / Math.max(summary.durationMs / 1000, 0.001))} events/s), ${summary.parked} parked; ` +
-          `now serving ${summary.collections.collection}, dropped ${summary.replaced.collection}`,
+          `now serving ${summary.collections.collection}; the replaced ${summary.replaced.collection} is kept for you to drop`,
       );
     });
   });

@@ -89,9 +89,8 @@ export async function rebuildProjection<View extends ViewDocument>(
   total = Math.max(total, await source.count());
   await catchUp();
 
-  for (const name of [replaced.collection, replaced.derivedCollection]) {
-    if (name !== undefined && name !== fresh.collection && name !== fresh.derivedCollection) await db.collection(name).drop().catch(() => undefined);
-  }
+  // The replaced collections are kept (an operator drops them): dropping a collection that a
+  // projector or reader may still use has wedged FerretDB v1 on PostgreSQL in our runs.
   const views = await db.collection(fresh.collection).countDocuments();
   return { events: done, views, parked, collections: fresh, replaced, durationMs: Date.now() - started };
 }
