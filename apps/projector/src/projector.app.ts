@@ -22,6 +22,7 @@ export async function startProjector(config: ProjectorConfig, logger: Logger): P
       batchSize: config.PROJECTOR_BATCH_SIZE,
       retryDelayMs: config.PROJECTOR_RETRY_DELAY_MS,
       gapRepairAfterMs: config.PROJECTOR_GAP_REPAIR_AFTER_MS,
+      ackWaitMs: config.PROJECTOR_ACK_WAIT_MS,
     });
     products.start();
   });

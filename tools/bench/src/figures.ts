@@ -9,6 +9,8 @@ export interface Figure {
   readonly p99Ms?: number;
   readonly count?: number;
   readonly errors?: number;
+  /** What the failed calls answered, with how many times each. */
+  readonly errorKinds?: Readonly<Record<string, number>>;
   /** The ceiling this figure is compared with, and the ratio to it. */
   readonly ceiling?: string;
   readonly ratio?: number;

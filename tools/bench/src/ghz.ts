@@ -19,6 +19,7 @@ interface GhzJson {
   count: number;
   latencyDistribution: { percentage: number; latency: number }[] | null;
   statusCodeDistribution: Record<string, number>;
+  errorDistribution?: Record<string, number> | null;
 }
 
 /** Runs the pinned ghz (the standard gRPC load generator) through server reflection. */
@@ -31,5 +32,5 @@ export async function ghz(scenario: string, name: string, options: GhzRun): Prom
   const result = JSON.parse(stdout) as GhzJson;
   const at = (p: number) => round((result.latencyDistribution?.find((d) => d.percentage === p)?.latency ?? 0) / 1e6);
   const ok = result.statusCodeDistribution['OK'] ?? 0;
-  return { scenario, name, rate: round(result.rps, 1), p50Ms: at(50), p90Ms: at(90), p99Ms: at(99), count: result.count, errors: result.count - ok };
+  return { scenario, name, rate: round(result.rps, 1), p50Ms: at(50), p90Ms: at(90), p99Ms: at(99), count: result.count, errors: result.count - ok, ...(result.errorDistribution ? { errorKinds: result.errorDistribution } : {}) };
 }

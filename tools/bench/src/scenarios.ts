@@ -57,7 +57,11 @@ export async function commandThroughput(stack: CatalogStack, productIds: readonl
  */
 export async function visibility(stack: CatalogStack, productIds: readonly string[], ratePerSecond: number, durationMs: number, label: string): Promise<Figure> {
   const samples: number[] = [];
-  let errors = 0;
+  const errorKinds: Record<string, number> = {};
+  const failed = (error: { message: string } | undefined): void => {
+    const kind = error?.message ?? 'no acknowledgement';
+    errorKinds[kind] = (errorKinds[kind] ?? 0) + 1;
+  };
   const pending: Promise<void>[] = [];
   const started = performance.now();
   const count = Math.max(1, Math.round((ratePerSecond * durationMs) / 1000));
@@ -69,16 +73,16 @@ export async function visibility(stack: CatalogStack, productIds: readonly strin
     pending.push(
       (async () => {
         const { response, error } = await unaryCall(stack.commands.adjustProductStock.bind(stack.commands), catalogV1.AdjustProductStockRequest.fromPartial({ productId, delta: 1 }));
-        if (error || response?.ack === undefined) return void errors++;
+        if (error || response?.ack === undefined) return failed(error);
         const acked = performance.now();
         const read = await unaryCall(stack.queries.getProduct.bind(stack.queries), catalogV1.GetProductRequest.fromPartial({ productId, consistency: { consistencyToken: response.ack.consistencyToken } }));
-        if (read.error) return void errors++;
+        if (read.error) return failed(read.error);
         samples.push(performance.now() - acked);
       })(),
     );
   }
   await Promise.all(pending);
-  return { scenario: 'visibility', name: label, rate: round(ratePerSecond, 1), ...latencyFigures(samples), errors, target: 'p50 < 10 ms, p99 < 50 ms at 50 %' };
+  return { scenario: 'visibility', name: label, rate: round(ratePerSecond, 1), ...latencyFigures(samples), errors: Object.values(errorKinds).reduce((a, b) => a + b, 0), errorKinds, target: 'p50 < 10 ms, p99 < 50 ms at 50 %' };
 }
 
 /** Query throughput with ghz on the current catalog. */

@@ -44,26 +44,31 @@ export async function waitForView(
   maxWaitMs: number,
 ): Promise<void> {
   if (requirement === undefined) return;
+  // A notification may arrive while the version is being read: it is remembered, not lost.
+  let notified = false;
   let wake: () => void = () => undefined;
   const stopListening = changes.listen(requirement.aggregateId, (version) => {
-    if (Number.isNaN(version) || version >= requirement.version) wake();
+    if (!Number.isNaN(version) && version < requirement.version) return;
+    notified = true;
+    wake();
   });
   try {
     // Answer a little before the caller's deadline, so the answer arrives instead of DEADLINE_EXCEEDED.
     const deadline = Math.min(context.deadline - ANSWER_MARGIN_MS, Date.now() + maxWaitMs);
     for (;;) {
+      notified = false;
       const version = await currentVersion();
       if (version >= requirement.version) return;
-      if (!changes.live || Date.now() >= deadline || changes.isClosed) throw behind(requirement, version, changes.live);
-      const woken = await new Promise<boolean>((resolve) => {
-        const timer = setTimeout(() => resolve(false), deadline - Date.now());
+      if (!changes.live || Date.now() >= deadline || changes.isClosed || context.signal.aborted) throw behind(requirement, version, changes.live);
+      if (notified) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, deadline - Date.now());
         wake = () => {
           clearTimeout(timer);
-          resolve(true);
+          resolve();
         };
         context.signal.addEventListener('abort', () => wake(), { once: true });
       });
-      if (!woken) throw behind(requirement, await currentVersion(), changes.live);
     }
   } finally {
     stopListening();

@@ -19,6 +19,12 @@ export interface JetStreamProjectorOptions {
   readonly retryDelayMs?: number;
   /** How long a gap may last before the command side is asked to re-publish the missing events. */
   readonly gapRepairAfterMs?: number;
+  /**
+   * How long JetStream waits for an ack before it redelivers: after a crash, the events the dead
+   * process held come back this late. Events held here (queued or being written) are kept alive
+   * with progress signals, so a short wait never redelivers them to a live projector.
+   */
+  readonly ackWaitMs?: number;
 }
 
 /** The durable consumer of one projection: its name says who consumes what. */
@@ -35,6 +41,8 @@ export function projectorConsumerName(projection: { readonly name: string }): st
 export class JetStreamProjector<View extends ViewDocument> {
   private readonly batchSize: number;
   private readonly queue: JsMsg[] = [];
+  private readonly inProcess = new Set<JsMsg>();
+  private heartbeat: NodeJS.Timeout | undefined;
   private draining: Promise<void> | undefined;
   private stopped = false;
   private messages: { stop(): void; close(): Promise<void | Error> } | undefined;
@@ -58,6 +66,8 @@ export class JetStreamProjector<View extends ViewDocument> {
   /** Starts in the background; setting up (indexes, consumer) is retried until it works. */
   start(): void {
     this.loop = this.consumeForever();
+    this.heartbeat = setInterval(() => this.signalProgress(), this.ackWaitMs() / 3);
+    this.heartbeat.unref();
   }
 
   async stop(): Promise<void> {
@@ -65,6 +75,17 @@ export class JetStreamProjector<View extends ViewDocument> {
     this.messages?.stop();
     await this.loop;
     await this.draining;
+    clearInterval(this.heartbeat);
+  }
+
+  private ackWaitMs(): number {
+    return this.options.ackWaitMs ?? 10_000;
+  }
+
+  /** Tells JetStream that the events held here are still being worked on (resets their ack wait). */
+  private signalProgress(): void {
+    for (const message of this.queue) message.working();
+    for (const message of this.inProcess) message.working();
   }
 
   private async consumeForever(): Promise<void> {
@@ -107,12 +128,16 @@ export class JetStreamProjector<View extends ViewDocument> {
     return applier;
   }
 
+  private async swappedUnder(applier: ProjectionApplier<View>): Promise<boolean> {
+    const active = await this.catalog.active(this.projection, { fresh: true });
+    return active.collection !== applier.collection;
+  }
+
   private async consumer(): Promise<Consumer> {
     const jsm = await this.nc.jetstreamManager();
     const name = projectorConsumerName(this.projection);
-    // In flight: two batches, so a message never waits in the local queue past its ack wait
-    // (a redelivery would only be skipped as a duplicate, but costs a write round).
-    const tunable = { ack_wait: nanos(120_000), max_ack_pending: this.options.maxAckPending ?? this.batchSize * 2 };
+    // In flight: two batches, one being written and one arriving meanwhile.
+    const tunable = { ack_wait: nanos(this.ackWaitMs()), max_ack_pending: this.options.maxAckPending ?? this.batchSize * 2 };
     const existing = await jsm.consumers.info(this.options.stream, name).catch(() => undefined);
     if (existing === undefined) {
       await jsm.consumers.add(this.options.stream, {
@@ -133,10 +158,15 @@ export class JetStreamProjector<View extends ViewDocument> {
     try {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, this.batchSize);
-        await this.process(batch).catch((err: unknown) => {
-          this.logger.error({ err, size: batch.length }, 'batch failed; its events will be redelivered');
-          for (const message of batch) message.nak(this.options.retryDelayMs ?? 500);
-        });
+        for (const message of batch) this.inProcess.add(message);
+        await this.process(batch)
+          .catch((err: unknown) => {
+            this.logger.error({ err, size: batch.length }, 'batch failed; its events will be redelivered');
+            for (const message of batch) message.nak(this.options.retryDelayMs ?? 500);
+          })
+          .finally(() => {
+            for (const message of batch) this.inProcess.delete(message);
+          });
       }
     } finally {
       this.draining = undefined;
@@ -152,6 +182,13 @@ export class JetStreamProjector<View extends ViewDocument> {
     }
     const applier = await this.applier();
     const { outcomes, changed, gaps } = await applier.applyBatch(valid.map(({ message, envelope }) => ({ envelope, deliveries: message.info.redeliveryCount })));
+    if (await this.swappedUnder(applier)) {
+      // A rebuild swapped the collections while this batch was written to the replaced ones, and
+      // its last catch-up may already be over: redeliver the batch so the new collections get it.
+      this.logger.info({ size: valid.length }, 'collections were swapped during the batch; it will be applied again');
+      for (const { message } of valid) message.nak();
+      return;
+    }
     valid.forEach(({ message, envelope }, i) => {
       const outcome = outcomes[i];
       if (outcome === 'applied' || outcome === 'duplicate' || outcome === 'parked') message.ack();

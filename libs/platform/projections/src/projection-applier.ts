@@ -59,6 +59,11 @@ export class ProjectionApplier<View extends ViewDocument> {
   private readonly maxDeliveries: number;
   private readonly now: () => Date;
 
+  /** The collection this applier writes views to. */
+  get collection(): string {
+    return this.views.collectionName;
+  }
+
   constructor(
     db: Db,
     private readonly projection: Projection<View>,

@@ -35,8 +35,9 @@ export interface RebuildSummary {
 /**
  * Rebuilds a projection from the event store into fresh collections while the current ones keep
  * serving, swaps them in with one write to the view catalog, then catches up once more with the
- * events that live projectors applied to the old collections meanwhile (idempotent by version),
- * and finally drops the old collections.
+ * events that live projectors applied to the old collections meanwhile (idempotent by version).
+ * A projector that wrote a batch to the old collections after the swap finds out and has the batch
+ * redelivered (JetStreamProjector), so nothing is lost whatever the timing.
  */
 export async function rebuildProjection<View extends ViewDocument>(
   db: Db,

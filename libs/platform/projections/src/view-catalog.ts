@@ -34,9 +34,10 @@ export class ViewCatalog {
     private readonly cacheMs = 1_000,
   ) {}
 
-  async active(projection: ProjectionNames): Promise<ActiveCollections> {
+  /** `fresh` skips the cache: a writer uses it to learn whether a swap happened under it. */
+  async active(projection: ProjectionNames, { fresh = false } = {}): Promise<ActiveCollections> {
     const cached = this.cache.get(projection.name);
-    if (cached !== undefined && cached.until > Date.now()) return cached.value;
+    if (!fresh && cached !== undefined && cached.until > Date.now()) return cached.value;
     const entry = await this.db.collection<CatalogEntry>(VIEW_CATALOG_COLLECTION).findOne({ _id: projection.name });
     const value: ActiveCollections =
       entry === null
