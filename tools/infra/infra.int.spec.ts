@@ -2,8 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MongoClient } from 'mongodb';
 import { connect } from 'nats';
-import { freePort, REPO_ROOT } from '@cqrs/testing';
+import { freePort, isolatedEnvironment, REPO_ROOT } from '@cqrs/testing';
 
 jest.setTimeout(120_000);
 
@@ -45,6 +46,31 @@ describe('tools/infra', () => {
     } finally {
       infra('down', env);
       rmSync(localDir, { recursive: true, force: true });
+    }
+  });
+
+  it('has FerretDB answer equality lookups from an index, not a scan (PostgreSQL backend)', async () => {
+    const isolated = isolatedEnvironment('infra');
+    const mongo = new MongoClient(isolated.env['MONGODB_URL'] ?? '');
+    const database = isolated.env['MONGODB_DATABASE'] ?? '';
+    const psql = (sql: string) =>
+      spawnSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'ferretdb', '-Atc', sql], { encoding: 'utf8' }).stdout.trim();
+    try {
+      const items = mongo.db(database).collection<{ _id: string; token: string }>('items');
+      await items.createIndex({ token: 1 }, { name: 'by_token' });
+      await items.insertMany(Array.from({ length: 3_000 }, (_, i) => ({ _id: `item-${i}`, token: `t${i % 300}` })));
+      const table = psql(`SELECT schemaname || '.' || tablename FROM pg_tables WHERE schemaname = '${database.toLowerCase()}' AND tablename LIKE 'items%'`);
+      psql(`ANALYZE ${table}`);
+      // The conditions FerretDB v1 pushes down for {_id: ...} and {token: ...}.
+      expect(psql(`EXPLAIN SELECT _jsonb FROM ${table} WHERE _jsonb->'_id' @> '"item-7"'`)).toMatch(/Index Scan/);
+      expect(psql(`EXPLAIN SELECT _jsonb FROM ${table} WHERE _jsonb->'token' @> '"t7"'`)).toMatch(/Index Scan/);
+      await expect(items.findOne({ _id: 'item-7' })).resolves.toEqual({ _id: 'item-7', token: 't7' });
+
+      await items.dropIndex('by_token');
+      expect(psql(`SELECT count(*) FROM pg_indexes WHERE schemaname = '${database.toLowerCase()}' AND indexname LIKE '%by_token%'`)).toBe('0');
+    } finally {
+      await mongo.close();
+      await isolated.cleanup();
     }
   });
 });

@@ -118,6 +118,9 @@ export function ferretDb(options: FerretDbOptions): LocalService {
   };
 }
 
+/** See the comment at the top of the file: what FerretDB v1's own indexes cannot serve. */
+const EQUALITY_INDEXES_SQL = join(REPO_ROOT, 'tools/infra/sql/ferretdb-equality-indexes.sql');
+
 /** Builds (once per machine) and returns the pinned FerretDB binary. */
 function ferretDbBinary(): string {
   const result = spawnSync('bash', [join(REPO_ROOT, 'tools/scripts/go-tools.sh'), 'ferretdb'], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
@@ -146,6 +149,12 @@ async function ensurePostgresDatabase(postgresUrl: string): Promise<void> {
   if (!exists && psql(`CREATE DATABASE "${database.replace(/"/g, '""')}"`).status !== 0) {
     throw new MissingPrerequisiteError(`cannot create PostgreSQL database ${database} for FerretDB.`);
   }
+  const twins = spawnSync(
+    'psql',
+    ['-h', url.hostname, '-p', url.port || '5432', '-U', decodeURIComponent(url.username || 'postgres'), '-d', database, '-q', '-v', 'ON_ERROR_STOP=1', '-f', EQUALITY_INDEXES_SQL],
+    { encoding: 'utf8' },
+  );
+  if (twins.status !== 0) throw new MissingPrerequisiteError(`cannot install the equality indexes for FerretDB in ${database}: ${twins.stderr.trim()}`);
 }
 
 function findBinary(name: string, candidates: readonly string[]): string | undefined {

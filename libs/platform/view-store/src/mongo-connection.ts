@@ -3,6 +3,7 @@ import { MongoClient, type Db } from 'mongodb';
 export interface MongoConfig {
   readonly MONGODB_URL: string;
   readonly MONGODB_DATABASE: string;
+  readonly MONGODB_MAX_POOL_SIZE?: number;
 }
 
 export interface ViewDatabase {
@@ -16,7 +17,7 @@ export function createViewDatabase(config: MongoConfig): ViewDatabase {
   const client = new MongoClient(config.MONGODB_URL, {
     serverSelectionTimeoutMS: 2_000,
     connectTimeoutMS: 2_000,
-    maxPoolSize: 20,
+    maxPoolSize: config.MONGODB_MAX_POOL_SIZE ?? 10,
     appName: 'cqrs-grpc-platform',
   });
   return { client, db: client.db(config.MONGODB_DATABASE), close: () => client.close() };

@@ -1,0 +1,68 @@
+-- FerretDB v1 on PostgreSQL pushes an equality filter down as jsonb containment,
+--   _jsonb -> 'field' @> '"value"'
+-- but the indexes it creates are btree indexes on (_jsonb -> 'field'), which cannot serve @>.
+-- Every lookup by _id or by an indexed field would be a sequential scan (measured: 88 ms instead
+-- of 0.2 ms on 30,000 documents). This adds, beside each such btree index, a GIN "twin" on the
+-- same expression, which serves @>; and drops the twin with its index. FerretDB keeps its own
+-- index list, so it neither sees nor minds the twins. Idempotent: run it at every start.
+
+CREATE OR REPLACE FUNCTION cqrs_equality_twin_name(index_name text) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$ SELECT left(index_name, 57) || '_eqgin' $$;
+
+CREATE OR REPLACE PROCEDURE cqrs_add_equality_twin(index_oid oid)
+LANGUAGE plpgsql AS $$
+DECLARE
+  index_name text;
+  table_name regclass;
+  access_method text;
+  expression text;
+BEGIN
+  SELECT c.relname, i.indrelid::regclass, a.amname INTO index_name, table_name, access_method
+    FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam
+   WHERE i.indexrelid = index_oid;
+  IF access_method IS DISTINCT FROM 'btree' OR index_name LIKE '%\_eqgin' THEN RETURN; END IF;
+  expression := pg_get_indexdef(index_oid, 1, false);
+  IF expression NOT LIKE '%(\_jsonb -> %' THEN RETURN; END IF;
+  EXECUTE format('CREATE INDEX IF NOT EXISTS %I ON %s USING gin ((%s) jsonb_path_ops)', cqrs_equality_twin_name(index_name), table_name, expression);
+END $$;
+
+CREATE OR REPLACE FUNCTION cqrs_equality_twin_on_create() RETURNS event_trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+  command record;
+BEGIN
+  FOR command IN SELECT objid FROM pg_event_trigger_ddl_commands() WHERE command_tag = 'CREATE INDEX' LOOP
+    CALL cqrs_add_equality_twin(command.objid);
+  END LOOP;
+END $$;
+
+CREATE OR REPLACE FUNCTION cqrs_equality_twin_on_drop() RETURNS event_trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+  dropped record;
+BEGIN
+  FOR dropped IN SELECT schema_name, object_name FROM pg_event_trigger_dropped_objects()
+                  WHERE object_type = 'index' AND object_name NOT LIKE '%\_eqgin' LOOP
+    EXECUTE format('DROP INDEX IF EXISTS %I.%I', dropped.schema_name, cqrs_equality_twin_name(dropped.object_name));
+  END LOOP;
+END $$;
+
+DROP EVENT TRIGGER IF EXISTS cqrs_equality_twin_on_create;
+CREATE EVENT TRIGGER cqrs_equality_twin_on_create ON ddl_command_end WHEN TAG IN ('CREATE INDEX')
+  EXECUTE FUNCTION cqrs_equality_twin_on_create();
+
+DROP EVENT TRIGGER IF EXISTS cqrs_equality_twin_on_drop;
+CREATE EVENT TRIGGER cqrs_equality_twin_on_drop ON sql_drop WHEN TAG IN ('DROP INDEX')
+  EXECUTE FUNCTION cqrs_equality_twin_on_drop();
+
+-- Indexes that FerretDB created before this was installed.
+DO $$
+DECLARE
+  existing record;
+BEGIN
+  FOR existing IN SELECT i.indexrelid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam
+                   JOIN pg_namespace n ON n.oid = c.relnamespace
+                  WHERE a.amname = 'btree' AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') LOOP
+    CALL cqrs_add_equality_twin(existing.indexrelid);
+  END LOOP;
+END $$;
