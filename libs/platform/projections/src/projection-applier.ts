@@ -1,4 +1,5 @@
-import { MongoBulkWriteError, type AnyBulkWriteOperation, type Collection, type Db, type Filter } from 'mongodb';
+import type { AnyBulkWriteOperation, Collection, Db, Filter } from 'mongodb';
+import { chunkedBulkWrite } from './chunked-bulk-write';
 import type { commonV1 } from '@cqrs/contracts';
 import { DeadLetters } from './dead-letters';
 import type { Projection, ViewDocument } from './projection';
@@ -165,13 +166,8 @@ export class ProjectionApplier<View extends ViewDocument> {
       const filter = { _id: plan.aggregateId, version: plan.current.version } as Filter<View>;
       return { replaceOne: { filter, replacement: plan.next as never } };
     });
-    let complete = false;
-    try {
-      const result = await this.views.bulkWrite(operations, { ordered: false });
-      complete = result.insertedCount + result.matchedCount === operations.length;
-    } catch (err) {
-      if (!(err instanceof MongoBulkWriteError)) throw err;
-    }
+    const result = await chunkedBulkWrite(this.views, operations);
+    const complete = !result.writeErrors && result.insertedCount + result.matchedCount === operations.length;
     if (complete) return new Set(plans.map((p) => p.aggregateId));
     // Some compare-and-set lost (another writer moved a view): find out which ones landed.
     const landed = await Promise.all(
@@ -200,6 +196,7 @@ export class ProjectionApplier<View extends ViewDocument> {
       const kept = new Set(after.map((d) => d._id));
       for (const id of before.keys()) if (!kept.has(id)) operations.push({ deleteOne: { filter: { _id: id } } });
     }
-    if (operations.length > 0) await derived.bulkWrite(operations, { ordered: false });
+    const result = await chunkedBulkWrite(derived, operations);
+    if (result.writeErrors) throw new Error(`derived documents of ${spec.collection} could not all be written`);
   }
 }
