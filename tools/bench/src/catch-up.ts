@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { connect } from 'nats';
+import { connect, type NatsConnection } from 'nats';
 import { catalogV1 } from '@cqrs/contracts';
 import { projectorConsumerName } from '@cqrs/projections';
 import { productsProjection } from '@cqrs/catalog-read-model';
@@ -19,6 +19,25 @@ export async function commitEvents(stack: CatalogStack, productIds: readonly str
   }));
 }
 
+/** Events the products projector has not yet acknowledged (pending or in flight). */
+function projectorBacklog(nc: NatsConnection, env: Record<string, string>): () => Promise<number> {
+  return async () => {
+    const info = await (await nc.jetstreamManager()).consumers.info(env['NATS_STREAM'] ?? '', projectorConsumerName(productsProjection));
+    return info.num_pending + info.num_ack_pending;
+  };
+}
+
+/** Waits until the projector has applied everything published so far. */
+export async function projectorDrained(env: Record<string, string>): Promise<void> {
+  const nc = await connect({ servers: (env['NATS_URL'] ?? '').replace('nats://', '') });
+  try {
+    const pending = projectorBacklog(nc, env);
+    while ((await pending()) > 0) await new Promise((resolve) => setTimeout(resolve, 200));
+  } finally {
+    await nc.close();
+  }
+}
+
 /**
  * Projector catch-up: with the projector stopped, `events` events are committed and published;
  * a new projector then starts on them. Measures events applied per second until its durable
@@ -33,15 +52,9 @@ export async function projectorCatchUp(
 ): Promise<Figure> {
   const nc = await connect({ servers: (env['NATS_URL'] ?? '').replace('nats://', '') });
   try {
-    const jsm = await nc.jetstreamManager();
-    const stream = env['NATS_STREAM'] ?? '';
-    const consumer = projectorConsumerName(productsProjection);
-    const pending = async () => {
-      const info = await jsm.consumers.info(stream, consumer);
-      return info.num_pending + info.num_ack_pending;
-    };
+    const pending = projectorBacklog(nc, env);
     // Start from a drained projector, so the figure counts only this scenario's events.
-    while ((await pending()) > 0) await new Promise((resolve) => setTimeout(resolve, 200));
+    await projectorDrained(env);
     await stack.projector.stop('SIGTERM');
     await commitEvents(stack, productIds, events);
     await new Promise((resolve) => setTimeout(resolve, 1_000)); // let the relay publish the tail

@@ -1,5 +1,5 @@
 import type { AnyBulkWriteOperation, Collection, Db, Filter } from 'mongodb';
-import { chunkedBulkWrite } from './chunked-bulk-write';
+import { chunkedBulkWrite, insertOrReplace } from './chunked-bulk-write';
 import type { commonV1 } from '@cqrs/contracts';
 import { DeadLetters } from './dead-letters';
 import type { Projection, ViewDocument } from './projection';
@@ -178,24 +178,28 @@ export class ProjectionApplier<View extends ViewDocument> {
 
   /**
    * Derived documents go first: if the process dies before the view is written, the event is
-   * redelivered and they are rewritten. Only the difference is written: documents that are new or
-   * changed are upserted, those that vanished are deleted by id (an indexed equality on any store).
+   * redelivered and they are rewritten. Only the difference is written: documents with a new id are
+   * inserted, changed ones replaced, those that vanished deleted by id (an indexed equality on any store).
    */
   private async writeDerived(plans: ReadonlyArray<Plan<View> & { next: View }>): Promise<void> {
     const spec = this.projection.derived;
     const derived = this.derived;
     if (spec === undefined || derived === undefined) return;
+    const inserts: { _id: string; version: number }[] = [];
     const operations: AnyBulkWriteOperation<{ _id: string; version: number }>[] = [];
     for (const plan of plans) {
       if (!spec.changed(plan.current, plan.next)) continue;
       const before = new Map((plan.current === undefined ? [] : spec.documents(plan.current)).map((d) => [d._id, JSON.stringify({ ...d, version: 0 })]));
       const after = spec.documents(plan.next);
       for (const document of after) {
-        if (before.get(document._id) !== JSON.stringify({ ...document, version: 0 })) operations.push({ replaceOne: { filter: { _id: document._id }, replacement: document, upsert: true } });
+        const previous = before.get(document._id);
+        if (previous === undefined) inserts.push(document);
+        else if (previous !== JSON.stringify({ ...document, version: 0 })) operations.push({ replaceOne: { filter: { _id: document._id }, replacement: document, upsert: true } });
       }
       const kept = new Set(after.map((d) => d._id));
       for (const id of before.keys()) if (!kept.has(id)) operations.push({ deleteOne: { filter: { _id: id } } });
     }
+    await insertOrReplace(derived, inserts);
     const result = await chunkedBulkWrite(derived, operations);
     if (result.writeErrors) throw new Error(`derived documents of ${spec.collection} could not all be written`);
   }
