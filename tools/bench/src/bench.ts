@@ -24,13 +24,15 @@ interface Sizes {
   readonly concurrencies: readonly number[];
   readonly visibilityMs: number;
   readonly catchUpEvents: number;
+  /** Each query figure runs this long (ghz -z) instead of ghzTotal requests: a slow query must not stretch the run. */
+  readonly queryDurationS?: number;
   readonly ceilings: CeilingSizes;
 }
 
 const SIZES: Record<string, Sizes> = {
   smoke: { products: 20, ghzTotal: 40, concurrencies: [1, 4], visibilityMs: 500, catchUpEvents: 100, ceilings: { transactions: 50, publishes: 200, upserts: 200, finds: 100, rpcs: 200, concurrency: 4 } },
-  quick: { products: 1_000, ghzTotal: 300, concurrencies: [1, 8, 32], visibilityMs: 3_000, catchUpEvents: 10_000, ceilings: { transactions: 2_000, publishes: 10_000, upserts: 5_000, finds: 2_000, rpcs: 5_000, concurrency: 8 } },
-  full: { products: 100_000, ghzTotal: 5_000, concurrencies: [1, 8, 32, 64], visibilityMs: 10_000, catchUpEvents: 100_000, ceilings: { transactions: 10_000, publishes: 100_000, upserts: 50_000, finds: 10_000, rpcs: 20_000, concurrency: 8 } },
+  quick: { products: 1_000, ghzTotal: 300, concurrencies: [1, 8, 32], visibilityMs: 3_000, catchUpEvents: 10_000, queryDurationS: 10, ceilings: { transactions: 2_000, publishes: 10_000, upserts: 5_000, finds: 2_000, rpcs: 5_000, concurrency: 8 } },
+  full: { products: 100_000, ghzTotal: 5_000, concurrencies: [1, 8, 32, 64], visibilityMs: 10_000, catchUpEvents: 100_000, queryDurationS: 30, ceilings: { transactions: 10_000, publishes: 100_000, upserts: 50_000, finds: 10_000, rpcs: 20_000, concurrency: 8 } },
 };
 
 async function main(mode: string, outDir: string): Promise<void> {
@@ -82,7 +84,7 @@ async function main(mode: string, outDir: string): Promise<void> {
     figures.push(withRatio(catchUp, upserts, '≥ 0.7'));
     figures.push(withRatio(await scenario('rebuild', () => rebuild(isolated.env)), upserts, '≥ 0.7'));
 
-    const queryFigures = await scenario('queries', () => queries(stack as CatalogStack, seeded.ids, sizes.products.toLocaleString('en-US'), 8, sizes.ghzTotal));
+    const queryFigures = await scenario('queries', () => queries(stack as CatalogStack, seeded.ids, sizes.products.toLocaleString('en-US'), 8, sizes.ghzTotal, sizes.queryDurationS));
     figures.push(...queryFigures.map((f) => (f.name.startsWith('GetProduct') ? withRatio(f, finds, '≥ 0.6') : f)));
 
     const report: Report = {

@@ -11,7 +11,9 @@ export interface GhzRun {
   /** Request body as JSON; ghz templates such as {{.UUID}} and {{.RequestNumber}} work. */
   readonly data: unknown;
   readonly concurrency: number;
+  /** How many requests; or, with durationS, for how long (then total is ignored). */
   readonly total: number;
+  readonly durationS?: number;
 }
 
 interface GhzJson {
@@ -26,7 +28,7 @@ interface GhzJson {
 export async function ghz(scenario: string, name: string, options: GhzRun): Promise<Figure> {
   const { stdout } = await run(
     goToolPath('ghz'),
-    ['--insecure', '--call', options.call, '-d', JSON.stringify(options.data), '-c', String(options.concurrency), '-n', String(options.total), '--format', 'json', options.address],
+    ['--insecure', '--call', options.call, '-d', JSON.stringify(options.data), '-c', String(options.concurrency), ...(options.durationS === undefined ? ['-n', String(options.total)] : ['-z', `${options.durationS}s`, '--duration-stop', 'wait']), '--format', 'json', options.address],
     { maxBuffer: 64 * 1024 * 1024 },
   );
   const result = JSON.parse(stdout) as GhzJson;
