@@ -20,9 +20,13 @@ export interface AppProcess {
  * Starts one app from its build output (dist/apps/<app>/main.js; the test target builds it
  * first) and waits until it logs that it listens.
  */
-export async function startApp(app: AppName, env: Readonly<Record<string, string>>, { startTimeoutMs = 30_000 } = {}): Promise<AppProcess> {
+export async function startApp(
+  app: AppName,
+  env: Readonly<Record<string, string>>,
+  { startTimeoutMs = 30_000, nodeArgs = [] as readonly string[] } = {},
+): Promise<AppProcess> {
   const main = join(REPO_ROOT, 'dist', 'apps', app, 'main.js');
-  const child = spawn(process.execPath, ['--enable-source-maps', main], {
+  const child = spawn(process.execPath, ['--enable-source-maps', ...nodeArgs, main], {
     cwd: REPO_ROOT,
     env: { ...process.env, GRPC_PORT: '0', LOG_LEVEL: 'info', HEALTH_CHECK_INTERVAL_MS: '250', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
