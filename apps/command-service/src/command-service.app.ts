@@ -34,7 +34,7 @@ export async function startCommandService(config: CommandServiceConfig, logger: 
     { batchSize: config.RELAY_BATCH_SIZE, sweepIntervalMs: config.RELAY_SWEEP_INTERVAL_MS },
   );
   const store = new EventStore(mysql);
-  const executor = new CommandExecutor(store, { onCommitted: () => relay.wake() }, new SnapshotStore(mysql));
+  const executor = new CommandExecutor(store, { onCommitted: () => relay.wake(), stateCacheSize: config.COMMAND_STATE_CACHE_SIZE }, new SnapshotStore(mysql));
   relay.start();
   const republish = nats.ready.then((nc) => startRepublishResponder(nc, store, publisher, config.NATS_SUBJECT_PREFIX, logger.child({ component: 'republish' })));
 

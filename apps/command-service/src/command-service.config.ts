@@ -10,6 +10,8 @@ export const commandServiceEnv = {
   RELAY_BATCH_SIZE: intVar(500, 1, 10_000),
   /** How often the relay sweeps the outbox for commits it was not woken for (other replicas'). */
   RELAY_SWEEP_INTERVAL_MS: intVar(1_000, 50, 60_000),
+  /** Aggregates whose state is kept between commands (0 loads every aggregate from MySQL each time). */
+  COMMAND_STATE_CACHE_SIZE: intVar(10_000, 0, 10_000_000),
 };
 
 export type CommandServiceConfig = ConfigOf<typeof commandServiceEnv>;

@@ -5,6 +5,7 @@ import { EventStore, IdempotencyRaceError } from './event-store';
 import type { AppendResult, EventMetadata, IdempotencyKey, IdempotencyRecord, StoredEvent, UniqueClaim } from './event-store.types';
 import { KeyedQueue } from './keyed-queue';
 import type { SnapshotStore } from './snapshot-store';
+import { StateCache, type CachedState } from './state-cache';
 import { streamIdOf } from './stream-id';
 
 export interface EncodedEvent {
@@ -55,6 +56,12 @@ export interface CommandExecutorOptions {
   readonly maxAttempts?: number;
   /** Called after every commit that wrote events (wakes the outbox relay). */
   readonly onCommitted?: () => void;
+  /**
+   * Streams whose state is kept after a command (0: none), so the next command on them skips the
+   * load. Safe with several processes: a stale state loses the version race and is reloaded, and a
+   * command it refuses is decided again on a fresh load before the refusal is answered.
+   */
+  readonly stateCacheSize?: number;
 }
 
 /**
@@ -64,6 +71,7 @@ export interface CommandExecutorOptions {
 export class CommandExecutor {
   private readonly queue = new KeyedQueue();
   private readonly maxAttempts: number;
+  private readonly states: StateCache;
 
   constructor(
     private readonly store: EventStore,
@@ -71,6 +79,7 @@ export class CommandExecutor {
     private readonly snapshots?: SnapshotStore,
   ) {
     this.maxAttempts = options.maxAttempts ?? 12;
+    this.states = new StateCache(options.stateCacheSize ?? 0);
   }
 
   async execute<State, Command, Event>(aggregate: AggregateType<State, Command, Event>, request: CommandRequest<Command>): Promise<AppendResult> {
@@ -85,6 +94,7 @@ export class CommandExecutor {
         try {
           return await this.attempt(aggregate, request, streamId);
         } catch (err) {
+          this.states.delete(streamId);
           if (err instanceof IdempotencyRaceError && idempotency !== undefined) {
             const winner = await this.store.findIdempotencyRecord(idempotency.requestId);
             if (winner !== undefined) return sameRequestOrThrow(winner, idempotency);
@@ -98,11 +108,19 @@ export class CommandExecutor {
   }
 
   private async attempt<State, Command, Event>(aggregate: AggregateType<State, Command, Event>, request: CommandRequest<Command>, streamId: string): Promise<AppendResult> {
-    const { state, version, snapshotVersion } = await this.load(aggregate, streamId);
+    const cached = this.states.get(streamId) as (CachedState & { state: State }) | undefined;
+    const { state, version, snapshotVersion } = cached ?? (await this.load(aggregate, streamId));
     if (request.expectedVersion !== undefined && request.expectedVersion !== version) {
+      if (cached !== undefined) return this.reloaded(aggregate, request, streamId);
       throw new ConcurrencyError(streamId, request.expectedVersion, version);
     }
-    const events = aggregate.decider.decide(request.command, state);
+    let events: Event[];
+    try {
+      events = aggregate.decider.decide(request.command, state);
+    } catch (err) {
+      if (cached !== undefined) return this.reloaded(aggregate, request, streamId);
+      throw err;
+    }
     const unique = aggregate.uniqueClaims?.(events, state) ?? { claims: [], releases: [] };
     const result = await this.store.append({
       streamType: aggregate.streamType,
@@ -116,13 +134,22 @@ export class CommandExecutor {
       idempotency: request.idempotency,
     });
     if (events.length > 0) this.options.onCommitted?.();
+    const newState = foldEvents(aggregate.decider, events, state);
+    let newSnapshotVersion = snapshotVersion;
     const policy = aggregate.snapshots;
     if (policy !== undefined && this.snapshots !== undefined && result.version - snapshotVersion >= policy.every) {
-      const newState = foldEvents(aggregate.decider, events, state);
       // Best effort: a lost snapshot only means a longer load next time.
-      await this.snapshots.save(streamId, { version: result.version, schemaVersion: policy.schemaVersion, state: policy.toJson(newState) }).catch(() => undefined);
+      const saved = await this.snapshots.save(streamId, { version: result.version, schemaVersion: policy.schemaVersion, state: policy.toJson(newState) }).then(() => true, () => false);
+      if (saved) newSnapshotVersion = result.version;
     }
+    this.states.set(streamId, { state: newState, version: result.version, snapshotVersion: newSnapshotVersion });
     return result;
+  }
+
+  /** A refusal or a version mismatch seen on a kept state is checked against the store first. */
+  private reloaded<State, Command, Event>(aggregate: AggregateType<State, Command, Event>, request: CommandRequest<Command>, streamId: string): Promise<AppendResult> {
+    this.states.delete(streamId);
+    return this.attempt(aggregate, request, streamId);
   }
 
   /** The aggregate's state: from its snapshot (when usable) plus the events after it. */

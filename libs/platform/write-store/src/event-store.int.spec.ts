@@ -97,9 +97,12 @@ describe('CommandExecutor', () => {
     return [new CommandExecutor(store), new CommandExecutor(store)];
   }
 
-  it('lands every one of 100 racing commands from two processes, in some order, exactly once', async () => {
+  it.each([
+    ['loading the stream for each command', {}],
+    ['keeping states between commands', { stateCacheSize: 100 }],
+  ])('lands every one of 100 racing commands from two processes, in some order, exactly once (%s)', async (_, options) => {
     const id = randomUUID();
-    const [a, b] = executors();
+    const [a, b] = [new CommandExecutor(store, options), new CommandExecutor(store, options)];
     const deltas = Array.from({ length: 100 }, (_, i) => (i % 3 === 0 ? -1 : 2));
     const outcomes = await Promise.allSettled(
       deltas.map((by, i) => ((i % 2 === 0 ? a : b) as CommandExecutor).execute(counterAggregate, { aggregateId: id, command: add(by), metadata: {}, now })),
@@ -155,6 +158,55 @@ describe('CommandExecutor', () => {
     expect(failure).toBeInstanceOf(ValidationError);
     expect((failure as ValidationError).violations[0]?.field).toBe('request_id');
     expect((failure as ValidationError).reason).toBe('REQUEST_ID_REUSED');
+  });
+});
+
+describe('CommandExecutor with kept states', () => {
+  const cached = () => new CommandExecutor(store, { stateCacheSize: 100 });
+  const totalOf = async (id: string) => JSON.parse((await store.readStream(streamIdOf('test.counter', id))).pop()?.payload.toString() ?? '{}').total;
+
+  it('decides the next command from the kept state, without reading the stream', async () => {
+    const executor = cached();
+    const id = randomUUID();
+    await executor.execute(counterAggregate, { aggregateId: id, command: add(2), metadata: {}, now });
+    const reads = jest.spyOn(store, 'readStream');
+    try {
+      await executor.execute(counterAggregate, { aggregateId: id, command: add(3), metadata: {}, now });
+      expect(reads).not.toHaveBeenCalled();
+    } finally {
+      reads.mockRestore();
+    }
+    expect(await totalOf(id)).toBe(5);
+  });
+
+  it('reloads a state another process moved on, and lands the command on top of it', async () => {
+    const [a, b] = [cached(), cached()];
+    const id = randomUUID();
+    await a.execute(counterAggregate, { aggregateId: id, command: add(1), metadata: {}, now });
+    await b.execute(counterAggregate, { aggregateId: id, command: add(10), metadata: {}, now });
+    const result = await a.execute(counterAggregate, { aggregateId: id, command: add(100), metadata: {}, now });
+    expect(result.version).toBe(3);
+    expect(await totalOf(id)).toBe(111);
+  });
+
+  it('does not refuse a command because of a stale state: the refusal is checked on a fresh load', async () => {
+    const [a, b] = [cached(), cached()];
+    const id = randomUUID();
+    await a.execute(counterAggregate, { aggregateId: id, command: add(1), metadata: {}, now });
+    await b.execute(counterAggregate, { aggregateId: id, command: add(5), metadata: {}, now });
+    // On a's kept state (total 1) taking 4 would go below zero; on the stored one (6) it does not.
+    await a.execute(counterAggregate, { aggregateId: id, command: add(-4), metadata: {}, now });
+    expect(await totalOf(id)).toBe(2);
+    await expect(a.execute(counterAggregate, { aggregateId: id, command: add(-3), metadata: {}, now })).rejects.toBeInstanceOf(IllegalStateError);
+  });
+
+  it('answers ConcurrencyError with the stored version, not the kept one', async () => {
+    const [a, b] = [cached(), cached()];
+    const id = randomUUID();
+    await a.execute(counterAggregate, { aggregateId: id, command: add(1), metadata: {}, now });
+    await b.execute(counterAggregate, { aggregateId: id, command: add(1), metadata: {}, now });
+    await expect(a.execute(counterAggregate, { aggregateId: id, command: add(1), expectedVersion: 1, metadata: {}, now })).rejects.toMatchObject({ actualVersion: 2 });
+    await expect(a.execute(counterAggregate, { aggregateId: id, command: add(1), expectedVersion: 2, metadata: {}, now })).resolves.toMatchObject({ version: 3 });
   });
 });
 

@@ -85,7 +85,7 @@ export class EventStore {
         let position = 0;
         if (request.events.length > 0) {
           const metadata = JSON.stringify(request.metadata);
-          await insertOrThrow(trx('events').insert(
+          const inserted = await insertOrThrow(trx('events').insert(
             request.events.map((event) => ({
               event_id: event.eventId,
               stream_id: streamId,
@@ -98,9 +98,14 @@ export class EventStore {
               occurred_at: request.occurredAt,
             })),
           ), () => new VersionTakenError());
-          const positions = await trx('events').select('position').where('stream_id', streamId).andWhere('version', '>', request.expectedVersion).orderBy('version');
-          await trx('event_outbox').insert(positions.map((row: { position: number }) => ({ position: row.position })));
-          position = Number(positions[positions.length - 1]?.position ?? 0);
+          // One event: its position is the insert id. Several: auto-increment ids of one insert are
+          // consecutive only in some lock modes (not MySQL 8's default), so they are read back.
+          const positions =
+            request.events.length === 1
+              ? [Number(inserted[0])]
+              : ((await trx('events').select('position').where('stream_id', streamId).andWhere('version', '>', request.expectedVersion).orderBy('version')) as { position: number }[]).map((row) => Number(row.position));
+          await trx('event_outbox').insert(positions.map((p) => ({ position: p })));
+          position = positions[positions.length - 1] ?? 0;
         } else {
           position = await lastPosition(trx, streamId);
         }
@@ -159,9 +164,9 @@ async function lastPosition(trx: Knex.Transaction, streamId: string): Promise<nu
 class VersionTakenError extends Error {}
 
 /** Runs an insert, turning a duplicate-key error into the given domain error. */
-async function insertOrThrow(insert: Knex.QueryBuilder, onDuplicate: () => Error): Promise<void> {
+async function insertOrThrow(insert: Knex.QueryBuilder, onDuplicate: () => Error): Promise<number[]> {
   try {
-    await insert;
+    return (await insert) as number[];
   } catch (err) {
     if ((err as { code?: string } | null)?.code === 'ER_DUP_ENTRY') throw onDuplicate();
     throw err;
