@@ -47,13 +47,18 @@ BEGIN
   END LOOP;
 END $$;
 
-DROP EVENT TRIGGER IF EXISTS cqrs_equality_twin_on_create;
-CREATE EVENT TRIGGER cqrs_equality_twin_on_create ON ddl_command_end WHEN TAG IN ('CREATE INDEX')
-  EXECUTE FUNCTION cqrs_equality_twin_on_create();
-
-DROP EVENT TRIGGER IF EXISTS cqrs_equality_twin_on_drop;
-CREATE EVENT TRIGGER cqrs_equality_twin_on_drop ON sql_drop WHEN TAG IN ('DROP INDEX')
-  EXECUTE FUNCTION cqrs_equality_twin_on_drop();
+-- Created only when missing, so running this beside a working FerretDB leaves no gap.
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_event_trigger WHERE evtname = 'cqrs_equality_twin_on_create') THEN
+    CREATE EVENT TRIGGER cqrs_equality_twin_on_create ON ddl_command_end WHEN TAG IN ('CREATE INDEX')
+      EXECUTE FUNCTION cqrs_equality_twin_on_create();
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_event_trigger WHERE evtname = 'cqrs_equality_twin_on_drop') THEN
+    CREATE EVENT TRIGGER cqrs_equality_twin_on_drop ON sql_drop WHEN TAG IN ('DROP INDEX')
+      EXECUTE FUNCTION cqrs_equality_twin_on_drop();
+  END IF;
+END $$;
 
 -- Indexes that FerretDB created before this was installed.
 DO $$

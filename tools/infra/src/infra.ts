@@ -28,6 +28,7 @@ async function up(): Promise<number> {
   let failed = false;
   for (const service of services) {
     if (await service.healthy()) {
+      await service.prepareRunning?.();
       rows.push([service.name, service.address, 'found running']);
       continue;
     }

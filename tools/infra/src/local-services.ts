@@ -16,6 +16,8 @@ export interface LocalService {
   healthy(): Promise<boolean>;
   /** Starts the server in the background; throws a message saying what to install when it cannot. */
   start(): Promise<void>;
+  /** Brings a server found running up to what this project needs (idempotent). */
+  prepareRunning?(): Promise<void>;
 }
 
 export class MissingPrerequisiteError extends Error {
@@ -111,9 +113,13 @@ export function ferretDb(options: FerretDbOptions): LocalService {
         args.push(`--sqlite-url=file:${dataDir}/`);
       } else {
         await ensurePostgresDatabase(options.postgresUrl);
+        installEqualityIndexes(options.postgresUrl);
         args.push(`--postgresql-url=${options.postgresUrl}`);
       }
       background('ferretdb', bin, args);
+    },
+    prepareRunning: async () => {
+      if (options.handler === 'postgresql') installEqualityIndexes(options.postgresUrl);
     },
   };
 }
@@ -149,6 +155,11 @@ async function ensurePostgresDatabase(postgresUrl: string): Promise<void> {
   if (!exists && psql(`CREATE DATABASE "${database.replace(/"/g, '""')}"`).status !== 0) {
     throw new MissingPrerequisiteError(`cannot create PostgreSQL database ${database} for FerretDB.`);
   }
+}
+
+function installEqualityIndexes(postgresUrl: string): void {
+  const url = new URL(postgresUrl);
+  const database = url.pathname.replace(/^\//, '');
   const twins = spawnSync(
     'psql',
     ['-h', url.hostname, '-p', url.port || '5432', '-U', decodeURIComponent(url.username || 'postgres'), '-d', database, '-q', '-v', 'ON_ERROR_STOP=1', '-f', EQUALITY_INDEXES_SQL],
