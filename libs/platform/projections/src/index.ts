@@ -11,3 +11,8 @@ export { rebuildProjection } from './rebuild';
 export type { EventSource, RebuildOptions, RebuildProgress, RebuildSummary } from './rebuild';
 export { replayAggregate } from './replay';
 export type { ReplayResult } from './replay';
+export { compareKeys, directoriesCollection, isBeyond } from './ordered-buckets';
+export type { BucketDirectory, BucketEntry, BucketedOrder, OrderKey, OrderPosition } from './ordered-buckets';
+export { MAX_BUCKET_SIZE } from './bucket-maintainer';
+export { scanInOrder } from './bucketed-scan';
+export type { ScanRequest, ScanResult } from './bucketed-scan';

@@ -1,4 +1,5 @@
 import type { AnyBulkWriteOperation, Collection, Db, Filter } from 'mongodb';
+import { BucketMaintainer } from './bucket-maintainer';
 import { chunkedBulkWrite, insertOrReplace } from './chunked-bulk-write';
 import type { commonV1 } from '@cqrs/contracts';
 import { DeadLetters } from './dead-letters';
@@ -57,6 +58,7 @@ export class ProjectionApplier<View extends ViewDocument> {
   private readonly views: Collection<View>;
   private readonly derived: Collection<{ _id: string; version: number }> | undefined;
   private readonly deadLetters: DeadLetters;
+  private readonly buckets: BucketMaintainer<View> | undefined;
   private readonly maxDeliveries: number;
   private readonly now: () => Date;
 
@@ -73,6 +75,7 @@ export class ProjectionApplier<View extends ViewDocument> {
     this.views = db.collection<View>(options.collection ?? projection.collection);
     this.derived = projection.derived && db.collection(options.derivedCollection ?? projection.derived.collection);
     this.deadLetters = new DeadLetters(db);
+    this.buckets = projection.orders && new BucketMaintainer(db, this.views.collectionName, projection.orders);
     this.maxDeliveries = options.maxDeliveries ?? 5;
     this.now = options.now ?? (() => new Date());
   }
@@ -157,9 +160,19 @@ export class ProjectionApplier<View extends ViewDocument> {
     return { aggregateId, current, next, indexes };
   }
 
-  /** Writes derived documents, then every view in one bulk write; returns the aggregates written. */
-  private async write(plans: ReadonlyArray<Plan<View> & { next: View }>): Promise<Set<string>> {
-    if (plans.length === 0) return new Set<string>();
+  /** Places the views in their ordered buckets, writes them, then keeps the buckets in shape; returns the aggregates written. */
+  private async write(unplaced: ReadonlyArray<Plan<View> & { next: View }>): Promise<Set<string>> {
+    if (unplaced.length === 0) return new Set<string>();
+    const directories = await this.buckets?.read();
+    const plans = directories === undefined ? unplaced : unplaced.map((plan) => ({ ...plan, next: this.buckets?.place(plan.next, directories) ?? plan.next }));
+    const written = await this.writeViews(plans);
+    if (directories !== undefined) {
+      await this.buckets?.settle(plans.filter((p) => written.has(p.aggregateId)).map((p) => ({ before: p.current, after: p.next })), directories);
+    }
+    return written;
+  }
+
+  private async writeViews(plans: ReadonlyArray<Plan<View> & { next: View }>): Promise<Set<string>> {
     await this.writeDerived(plans);
     const operations = plans.map((plan): AnyBulkWriteOperation<View> => {
       if (plan.current === undefined) return { insertOne: { document: plan.next as never } };

@@ -1,5 +1,6 @@
 import type { IndexDescription } from 'mongodb';
 import type { commonV1 } from '@cqrs/contracts';
+import type { BucketedOrder } from './ordered-buckets';
 
 /** A view document: one per aggregate, keyed by its id, carrying the last applied version. */
 export interface ViewDocument {
@@ -32,4 +33,6 @@ export interface Projection<View extends ViewDocument> {
   /** The view that stands in when the aggregate's first event was parked. */
   parked(aggregateId: string, version: number, at: Date): View;
   readonly derived?: DerivedDocuments<View>;
+  /** Orders the views can be paged in on a store that serves only equality lookups (see ordered-buckets). */
+  readonly orders?: readonly BucketedOrder<View>[];
 }
