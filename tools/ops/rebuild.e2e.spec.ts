@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { credentials } from '@grpc/grpc-js';
 import { MongoClient } from 'mongodb';
 import { catalogV1 } from '@cqrs/contracts';
+import { productsProjection } from '@cqrs/catalog-read-model';
 import { eventually, isolatedEnvironment, REPO_ROOT, startApp, unaryCall, type AppProcess, type IsolatedEnvironment } from '@cqrs/testing';
 
 jest.setTimeout(300_000);
@@ -42,8 +43,10 @@ describe('projector crash and rebuild', () => {
     const entry = await views().collection<{ _id: string; collection: string }>('view_catalog').findOne({ _id: 'catalog-products' });
     return entry?.collection ?? 'products';
   }
+  /** The views without their bucket ids, which say where a view is filed, not what it holds (a rebuild files afresh). */
   async function allViews() {
-    return views().collection(await activeCollection()).find({}).sort({ _id: 1 }).toArray();
+    const placement = Object.fromEntries(productsProjection.orders.map((order) => [order.field, 0]));
+    return views().collection(await activeCollection()).find({}, { projection: placement }).sort({ _id: 1 }).toArray();
   }
   async function adjust(productId: string, delta = 1) {
     const { error } = await unaryCall(client.adjustProductStock.bind(client), catalogV1.AdjustProductStockRequest.fromPartial({ productId, delta }));

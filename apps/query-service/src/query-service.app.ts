@@ -22,7 +22,7 @@ export async function startQueryService(config: QueryServiceConfig, logger: Logg
     services: [
       {
         definition: catalogV1.QueryServiceService,
-        implementation: catalogQueryHandlers(new ProductQueries(views.db, new ViewCatalog(views.db)), changes, logger, { maxWaitMs: config.QUERY_MAX_WAIT_MS }),
+        implementation: catalogQueryHandlers(new ProductQueries(views.db, new ViewCatalog(views.db), { searchScanFromPostings: config.QUERY_SEARCH_SCAN_FROM_POSTINGS }), changes, logger, { maxWaitMs: config.QUERY_MAX_WAIT_MS }),
       },
     ],
     probes: [mongoProbe(views), natsProbe(nats)],

@@ -8,6 +8,8 @@ export const queryServiceEnv = {
   ...natsEnv,
   /** Longest read-your-writes wait, whatever the caller's deadline. */
   QUERY_MAX_WAIT_MS: intVar(10_000, 0, 300_000),
+  /** A search whose rarest word has about this many postings or more scans the creation order instead of reading them. */
+  QUERY_SEARCH_SCAN_FROM_POSTINGS: intVar(2_048, 0, 1_000_000_000),
 };
 
 export type QueryServiceConfig = ConfigOf<typeof queryServiceEnv>;

@@ -6,6 +6,8 @@ export interface PageCursor {
   readonly query: string;
   readonly key: string | number;
   readonly id: string;
+  /** The page starts at this key rather than after it (a scan that stopped at a bucket boundary). */
+  readonly inclusive?: boolean;
 }
 
 export const DEFAULT_PAGE_SIZE = 20;
@@ -25,7 +27,8 @@ export function queryFingerprint(parts: unknown): string {
 }
 
 export function encodePageToken(cursor: PageCursor): string {
-  return Buffer.from(JSON.stringify([cursor.query, cursor.key, cursor.id])).toString('base64url');
+  const parts = [cursor.query, cursor.key, cursor.id, ...(cursor.inclusive === true ? [1] : [])];
+  return Buffer.from(JSON.stringify(parts)).toString('base64url');
 }
 
 /** The cursor in a page token; INVALID_ARGUMENT when it is malformed or from another query. */
@@ -37,9 +40,9 @@ export function decodePageToken(token: string, query: string): PageCursor | unde
   } catch {
     parsed = undefined;
   }
-  if (!Array.isArray(parsed) || parsed.length !== 3 || typeof parsed[2] !== 'string' || !['string', 'number'].includes(typeof parsed[1])) {
+  if (!Array.isArray(parsed) || ![3, 4].includes(parsed.length) || typeof parsed[2] !== 'string' || !['string', 'number'].includes(typeof parsed[1]) || ![undefined, 1].includes(parsed[3])) {
     throw new ValidationError([{ field: 'page_token', description: 'is not a page token from this service' }]);
   }
   if (parsed[0] !== query) throw new ValidationError([{ field: 'page_token', description: 'belongs to a different query (order, filter or search words changed)' }]);
-  return { query, key: parsed[1] as string | number, id: parsed[2] };
+  return { query, key: parsed[1] as string | number, id: parsed[2], inclusive: parsed[3] === 1 };
 }

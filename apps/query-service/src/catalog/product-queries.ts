@@ -1,32 +1,47 @@
-import type { Collection, Db, Filter, Sort } from 'mongodb';
+import type { Collection, Db } from 'mongodb';
 import { catalogV1 } from '@cqrs/contracts';
-import { PRODUCT_POSTINGS_COLLECTION, productsProjection, type ProductPosting, type ProductViewDocument } from '@cqrs/catalog-read-model';
-import type { ViewCatalog } from '@cqrs/projections';
+import { PRODUCT_POSTINGS_COLLECTION, productsProjection, SEARCH_SAMPLE_RATE, type ProductPosting, type ProductViewDocument } from '@cqrs/catalog-read-model';
+import { compareKeys, isBeyond, scanInOrder, type OrderPosition, type ViewCatalog } from '@cqrs/projections';
 import { viewStoreCall } from '@cqrs/view-store';
 import { ValidationError } from '@cqrs/errors';
-import { decodePageToken, encodePageToken, queryFingerprint } from './page-token';
+import { decodePageToken, encodePageToken, queryFingerprint, type PageCursor } from './page-token';
 
 export interface Page {
   readonly products: ProductViewDocument[];
   readonly nextPageToken: string;
 }
 
-const SORT_FIELDS: Record<number, { field: string; key: (doc: ProductViewDocument) => string | number }> = {
-  [catalogV1.ProductOrderBy.PRODUCT_ORDER_BY_UNSPECIFIED]: { field: 'nameKey', key: (d) => d.nameKey },
-  [catalogV1.ProductOrderBy.PRODUCT_ORDER_BY_NAME]: { field: 'nameKey', key: (d) => d.nameKey },
-  [catalogV1.ProductOrderBy.PRODUCT_ORDER_BY_PRICE]: { field: 'price.amountMinor', key: (d) => d.price.amountMinor },
-  [catalogV1.ProductOrderBy.PRODUCT_ORDER_BY_CREATED_AT]: { field: 'createdAt', key: (d) => d.createdAt.getTime() },
-};
+type ProductOrder = (typeof productsProjection.orders)[number];
 
-/**
- * Reads of the product views. Pages are keyset cursors on (sort key, id): a page starts strictly
- * after the last item of the previous one, so no item is repeated or skipped when products are
- * added meanwhile (an item whose sort key changes while you page may move across the cursor).
- */
+const ORDERS: Record<number, ProductOrder | undefined> = {
+  [catalogV1.ProductOrderBy.PRODUCT_ORDER_BY_UNSPECIFIED]: orderNamed('name'),
+  [catalogV1.ProductOrderBy.PRODUCT_ORDER_BY_NAME]: orderNamed('name'),
+  [catalogV1.ProductOrderBy.PRODUCT_ORDER_BY_PRICE]: orderNamed('price'),
+  [catalogV1.ProductOrderBy.PRODUCT_ORDER_BY_CREATED_AT]: orderNamed('created'),
+};
+const CREATED = orderNamed('created');
+
+const DEFAULT_SEARCH_SCAN_FROM_POSTINGS = 2_048;
+const DEFAULT_MAX_BUCKETS_PER_CALL = 32;
+
+export interface ProductQueriesOptions {
+  /** A search whose rarest token has about this many postings or more scans the creation order instead. */
+  readonly searchScanFromPostings?: number;
+  /** Most buckets one call reads before it answers a short page with a token to go on (sparse filters). */
+  readonly maxBucketsPerCall?: number;
+}
+
+function orderNamed(name: string): ProductOrder {
+  const order = productsProjection.orders.find((o) => o.name === name);
+  if (order === undefined) throw new Error(`no order ${name}`);
+  return order;
+}
+
 export class ProductQueries {
   constructor(
     private readonly db: Db,
     private readonly catalog: ViewCatalog,
+    private readonly options: ProductQueriesOptions = {},
   ) {}
 
   get(productId: string): Promise<ProductViewDocument | undefined> {
@@ -55,78 +70,81 @@ export class ProductQueries {
   }
 
   private async listPage(request: catalogV1.ListProductsRequest, pageSize: number): Promise<Page> {
-    const sort = SORT_FIELDS[request.orderBy];
-    if (sort === undefined) throw new ValidationError([{ field: 'order_by', description: 'is not a known ordering' }]);
-    const filter: Filter<ProductViewDocument> = { deleted: false, ...this.priceFilter(request.filter), ...(request.filter?.inStockOnly ? { inStock: true } : {}) };
+    const order = ORDERS[request.orderBy];
+    if (order === undefined) throw new ValidationError([{ field: 'order_by', description: 'is not a known ordering' }]);
+    const accept = this.listFilter(request.filter);
     const query = queryFingerprint(['list', request.orderBy, request.descending, request.filter ?? null]);
     const cursor = decodePageToken(request.pageToken, query);
-    const dir = request.descending ? -1 : 1;
-    const after = request.descending ? '$lt' : '$gt';
-    const keyset: Filter<ProductViewDocument> =
-      cursor === undefined
-        ? {}
-        : {
-            $or: [
-              { [sort.field]: { [after]: sort.field === 'createdAt' ? new Date(Number(cursor.key)) : cursor.key } },
-              { [sort.field]: sort.field === 'createdAt' ? new Date(Number(cursor.key)) : cursor.key, _id: { [after]: cursor.id } },
-            ],
-          } as Filter<ProductViewDocument>;
     const { products: collection } = await this.collections();
-    const found = await collection
-      .find({ ...filter, ...keyset })
-      .sort({ [sort.field]: dir, _id: dir } as Sort)
-      .limit(pageSize + 1)
-      .toArray();
-    const products = found.slice(0, pageSize);
-    const last = products[products.length - 1];
-    const nextPageToken = found.length > pageSize && last !== undefined ? encodePageToken({ query, key: sort.key(last), id: last._id }) : '';
-    return { products, nextPageToken };
+    const scan = await scanInOrder<ProductViewDocument>(this.db, collection.collectionName, {
+      order,
+      after: positionOf(cursor),
+      descending: request.descending,
+      want: pageSize + 1,
+      accept,
+      maxBuckets: this.options.maxBucketsPerCall ?? DEFAULT_MAX_BUCKETS_PER_CALL,
+    });
+    return this.pageOf(scan.views, pageSize, order, query, scan.resume);
   }
 
   /**
-   * Products whose name or description has every query token as a word or word prefix, in name
-   * order. Candidates come from the postings of the first token (an equality lookup), and each is
-   * checked against its view, so a posting left behind by a rename is never returned.
+   * Products whose name or description has every query token as a word or word prefix, in
+   * creation order. The rarest token decides the way: through its postings (an equality lookup)
+   * when it has few, or by scanning the creation order when it is common enough for matches to
+   * come quickly; either costs the same at any catalog size. How common a token is comes from
+   * the sampled postings (one product in SEARCH_SAMPLE_RATE carries them).
    */
   private async searchPage(tokens: readonly string[], pageToken: string, pageSize: number): Promise<Page> {
-    const [first] = tokens;
-    if (first === undefined) return { products: [], nextPageToken: '' };
+    if (tokens.length === 0) return { products: [], nextPageToken: '' };
     const query = queryFingerprint(['search', tokens]);
-    let cursor = decodePageToken(pageToken, query);
-    const { postings } = await this.collections();
-    const products: ProductViewDocument[] = [];
-    let exhausted = false;
-    while (products.length < pageSize + 1 && !exhausted) {
-      const keyset = cursor === undefined ? {} : { $or: [{ nameKey: { $gt: String(cursor.key) } }, { nameKey: String(cursor.key), productId: { $gt: cursor.id } }] };
-      const batch = await postings
-        .find({ token: first, ...keyset })
-        .sort({ nameKey: 1, productId: 1 })
-        .limit(pageSize * 2)
-        .toArray();
-      exhausted = batch.length < pageSize * 2;
-      const views = await Promise.all(batch.map((posting) => this.get(posting.productId)));
-      batch.forEach((posting, i) => {
-        const view = views[i];
-        if (view !== undefined && !view.deleted && view.nameKey === posting.nameKey && tokens.every((t) => view.tokens.includes(t))) products.push(view);
-      });
-      const lastPosting = batch[batch.length - 1];
-      if (lastPosting !== undefined) cursor = { query, key: lastPosting.nameKey, id: lastPosting.productId };
+    const cursor = decodePageToken(pageToken, query);
+    const { products: collection, postings } = await this.collections();
+    const estimates = await Promise.all(tokens.map(async (token) => ({ token, postings: (await postings.find({ sampleToken: token }, { projection: { _id: 1 } }).toArray()).length * SEARCH_SAMPLE_RATE })));
+    const rarest = estimates.reduce((a, b) => (b.postings < a.postings ? b : a));
+    const matches = (view: ProductViewDocument) => !view.deleted && tokens.every((t) => view.tokens.includes(t));
+    if (rarest.postings >= (this.options.searchScanFromPostings ?? DEFAULT_SEARCH_SCAN_FROM_POSTINGS)) {
+      const scan = await scanInOrder<ProductViewDocument>(this.db, collection.collectionName, { order: CREATED, after: positionOf(cursor), want: pageSize + 1, accept: matches, maxBuckets: this.options.maxBucketsPerCall ?? DEFAULT_MAX_BUCKETS_PER_CALL });
+      return this.pageOf(scan.views, pageSize, CREATED, query, scan.resume);
     }
-    const page = products.slice(0, pageSize);
-    const last = page[page.length - 1];
-    return { products: page, nextPageToken: products.length > pageSize && last !== undefined ? encodePageToken({ query, key: last.nameKey, id: last._id }) : '' };
+    const after = positionOf(cursor);
+    const candidates = (await postings.find({ token: rarest.token }, { projection: { productId: 1, createdAt: 1 } }).toArray())
+      .map((posting) => ({ id: posting.productId, key: [posting.createdAt, posting.productId] as const }))
+      .filter((c) => isBeyond(c.key, after, false))
+      .sort((a, b) => compareKeys(a.key, b.key));
+    const found: ProductViewDocument[] = [];
+    for (let start = 0; start < candidates.length && found.length <= pageSize; start += pageSize + 1) {
+      const views = await Promise.all(candidates.slice(start, start + pageSize + 1).map((c) => collection.findOne({ _id: c.id })));
+      for (const view of views) if (view !== null && matches(view)) found.push(view);
+    }
+    return this.pageOf(found, pageSize, CREATED, query);
   }
 
-  private priceFilter(filter: catalogV1.ProductFilter | undefined): Filter<ProductViewDocument> {
-    const { minPrice, maxPrice } = filter ?? {};
-    if (minPrice === undefined && maxPrice === undefined) return {};
-    const currency = minPrice?.currencyCode ?? maxPrice?.currencyCode ?? '';
+  /** The first `pageSize` views, and a token after the last one when there is more (or where a short scan stopped). */
+  private pageOf(views: readonly ProductViewDocument[], pageSize: number, order: ProductOrder, query: string, resume?: OrderPosition): Page {
+    const products = views.slice(0, pageSize);
+    const last = products[products.length - 1];
+    const lastKey = last === undefined ? undefined : order.key(last);
+    if (views.length > pageSize && lastKey !== undefined) return { products, nextPageToken: encodePageToken({ query, key: lastKey[0], id: lastKey[1] }) };
+    if (resume !== undefined) return { products, nextPageToken: encodePageToken({ query, key: resume.key[0], id: resume.key[1], inclusive: resume.inclusive }) };
+    return { products, nextPageToken: '' };
+  }
+
+  /** Price range (one currency) and in-stock filters, checked on each view a scan reads. */
+  private listFilter(filter: catalogV1.ProductFilter | undefined): (view: ProductViewDocument) => boolean {
+    const { minPrice, maxPrice, inStockOnly } = filter ?? {};
     if (minPrice !== undefined && maxPrice !== undefined && minPrice.currencyCode !== maxPrice.currencyCode) {
       throw new ValidationError([{ field: 'filter.max_price.currency_code', description: 'must be the currency of filter.min_price' }]);
     }
-    return {
-      'price.currencyCode': currency,
-      'price.amountMinor': { ...(minPrice !== undefined ? { $gte: minPrice.amountMinor } : {}), ...(maxPrice !== undefined ? { $lte: maxPrice.amountMinor } : {}) },
-    } as Filter<ProductViewDocument>;
+    const currency = minPrice?.currencyCode ?? maxPrice?.currencyCode;
+    return (view) =>
+      !view.deleted &&
+      (inStockOnly !== true || view.inStock) &&
+      (currency === undefined || view.price.currencyCode === currency) &&
+      (minPrice === undefined || view.price.amountMinor >= minPrice.amountMinor) &&
+      (maxPrice === undefined || view.price.amountMinor <= maxPrice.amountMinor);
   }
+}
+
+function positionOf(cursor: PageCursor | undefined): OrderPosition | undefined {
+  return cursor === undefined ? undefined : { key: [cursor.key, cursor.id], inclusive: cursor.inclusive };
 }

@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import { MongoClient, type Db } from 'mongodb';
+import { catalogV1, commonV1 } from '@cqrs/contracts';
+import { productsProjection, queryTokens, type ProductViewDocument } from '@cqrs/catalog-read-model';
+import { ProjectionApplier, ViewCatalog } from '@cqrs/projections';
+import { isolatedEnvironment, LOCAL_URLS } from '@cqrs/testing';
+import { ProductQueries, type Page } from './product-queries';
+
+jest.setTimeout(180_000);
+
+const isolated = isolatedEnvironment();
+let client: MongoClient;
+let db: Db;
+
+const WORDS = ['espresso', 'latte', 'mocha', 'crème', 'brûlée', 'tarte', 'tatin', 'canelé', 'madeleine', 'financier'];
+const COUNT = 600;
+
+function created(i: number): { envelope: commonV1.EventEnvelope; deliveries: number } {
+  const productId = randomUUID();
+  const payload = catalogV1.ProductCreated.encode({
+    productId,
+    sku: `S-${i}`,
+    name: `${WORDS[i % 10]} ${WORDS[(i * 7) % 10]} ${i}`,
+    description: `A ${WORDS[(i * 3) % 10]} for the test`,
+    price: { currencyCode: i % 5 === 0 ? 'USD' : 'EUR', amountMinor: 100 + ((i * 37) % 500) },
+    initialStock: i % 4,
+  }).finish();
+  const envelope = commonV1.EventEnvelope.fromPartial({ eventId: randomUUID(), streamType: 'catalog.product', aggregateId: productId, version: 1, eventType: 'catalog.v1.ProductCreated', payload: Buffer.from(payload), occurredAt: new Date(Date.UTC(2026, 0, 1) + i * 1_000) });
+  return { envelope, deliveries: 1 };
+}
+
+beforeAll(async () => {
+  client = new MongoClient(LOCAL_URLS.MONGODB_URL);
+  db = client.db(isolated.runId);
+  const applier = new ProjectionApplier(db, productsProjection);
+  await applier.ensureIndexes();
+  for (let start = 0; start < COUNT; start += 100) await applier.applyBatch(Array.from({ length: 100 }, (_, k) => created(start + k)));
+});
+
+afterAll(async () => {
+  await client.close();
+  await isolated.cleanup();
+});
+
+async function all(next: (pageToken: string) => Promise<Page>): Promise<ProductViewDocument[]> {
+  const seen: ProductViewDocument[] = [];
+  let token = '';
+  do {
+    const page = await next(token);
+    seen.push(...page.products);
+    token = page.nextPageToken;
+  } while (token !== '');
+  return seen;
+}
+
+const views = () => db.collection<ProductViewDocument>(productsProjection.collection).find().toArray();
+const byId = (a: ProductViewDocument, b: ProductViewDocument) => (a._id < b._id ? -1 : 1);
+
+describe('ProductQueries on FerretDB, with the views the projection writes', () => {
+  const queries = () => new ProductQueries(db, new ViewCatalog(db));
+
+  it('lists every product once in each order, with the filters applied', async () => {
+    const every = await views();
+    const byName = await all((pageToken) => queries().list(catalogV1.ListProductsRequest.fromPartial({ pageToken }), 30));
+    expect(byName.map((v) => v._id)).toEqual([...every].sort((a, b) => (a.nameKey === b.nameKey ? byId(a, b) : a.nameKey < b.nameKey ? -1 : 1)).map((v) => v._id));
+
+    const request = { orderBy: catalogV1.ProductOrderBy.PRODUCT_ORDER_BY_PRICE, descending: true, filter: { minPrice: { currencyCode: 'EUR', amountMinor: 200 }, maxPrice: { currencyCode: 'EUR', amountMinor: 400 }, inStockOnly: true } };
+    const cheapInStock = await all((pageToken) => queries().list(catalogV1.ListProductsRequest.fromPartial({ ...request, pageToken }), 17));
+    const expected = every
+      .filter((v) => v.inStock && v.price.currencyCode === 'EUR' && v.price.amountMinor >= 200 && v.price.amountMinor <= 400)
+      .sort((a, b) => b.price.amountMinor - a.price.amountMinor || byId(b, a));
+    expect(cheapInStock.map((v) => v._id)).toEqual(expected.map((v) => v._id));
+    expect(expected.length).toBeGreaterThan(50);
+
+    const byCreation = await all((pageToken) => queries().list(catalogV1.ListProductsRequest.fromPartial({ orderBy: catalogV1.ProductOrderBy.PRODUCT_ORDER_BY_CREATED_AT, pageToken }), 100));
+    expect(byCreation.map((v) => v.sku)).toEqual(Array.from({ length: COUNT }, (_, i) => `S-${i}`));
+  });
+
+  it.each(['esp', 'tat mad', 'crème financier 12', 'for', 'zzz'])('searches "%s" alike through the postings and by scanning, in creation order', async (query) => {
+    const tokens = queryTokens(query);
+    const expected = (await views()).filter((v) => tokens.every((t) => v.tokens.includes(t))).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || byId(a, b));
+    const throughPostings = new ProductQueries(db, new ViewCatalog(db), { searchScanFromPostings: 1_000_000_000 });
+    const byScanning = new ProductQueries(db, new ViewCatalog(db), { searchScanFromPostings: 0 });
+    expect((await all((token) => throughPostings.search(tokens, token, 20))).map((v) => v._id)).toEqual(expected.map((v) => v._id));
+    expect((await all((token) => byScanning.search(tokens, token, 20))).map((v) => v._id)).toEqual(expected.map((v) => v._id));
+  });
+
+  it('answers a short page with a token to go on when a filter matches too little to fill it within its bucket budget', async () => {
+    const sparse = new ProductQueries(db, new ViewCatalog(db), { maxBucketsPerCall: 1 });
+    const request = { filter: { minPrice: { currencyCode: 'USD', amountMinor: 590 } } };
+    const pages: Page[] = [];
+    await all(async (pageToken) => {
+      const page = await sparse.list(catalogV1.ListProductsRequest.fromPartial({ ...request, pageToken }), 20);
+      pages.push(page);
+      return page;
+    });
+    const expected = (await views()).filter((v) => v.price.currencyCode === 'USD' && v.price.amountMinor >= 590);
+    expect(pages.flatMap((p) => p.products).map((v) => v._id).sort()).toEqual(expected.map((v) => v._id).sort());
+    expect(pages.some((p) => p.products.length < 20 && p.nextPageToken !== '')).toBe(true);
+  });
+});
