@@ -29,9 +29,10 @@ describe('benchmark harness (smoke)', () => {
       expect.stringContaining('grpc-js empty unary RPC'),
     ]);
     expect(report.ceilings.every((c) => (c.rate ?? 0) > 0)).toBe(true);
-    expect(new Set(report.figures.map((f) => f.scenario))).toEqual(new Set(['commands', 'visibility', 'catch-up', 'queries']));
+    expect(new Set(report.figures.map((f) => f.scenario))).toEqual(new Set(['commands', 'visibility', 'catch-up', 'queries', 'query scaling']));
     expect(report.figures.filter((f) => (f.errors ?? 0) > 0).map((f) => ({ figure: f.name, errors: f.errorKinds }))).toEqual([]);
     expect(report.figures.filter((f) => f.scenario === 'commands').every((f) => f.ratio !== undefined && f.ceiling !== undefined)).toBe(true);
+    expect(report.figures.filter((f) => f.scenario === 'query scaling' && f.ratio !== undefined)).toHaveLength(6);
     expect(new Set(report.resources.map((r) => r.app))).toEqual(new Set(['command-service', 'query-service', 'projector']));
     expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('## Ceilings');
     expect(existsSync(join(out, 'latency.svg'))).toBe(true);

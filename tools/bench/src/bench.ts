@@ -6,6 +6,7 @@
  *   npm run bench                  quick mode (a few minutes)
  *   npm run bench -- --mode full   100,000 events and products
  *   npm run bench -- --mode smoke  tiny sizes, for CI (checks the harness, not the speed)
+ *   npm run bench -- --only query-scaling [--mode full]   List and Search at two catalog sizes, nothing else
  */
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +17,7 @@ import { projectorCatchUp, projectorDrained, rebuild } from './catch-up';
 import { round, type Figure, type Report, type ResourceUse } from './figures';
 import { writeReport } from './report';
 import { ResourceMeter } from './resources';
+import { queryScaling } from './query-scaling';
 import { commandThroughput, queries, seedProducts, visibility } from './scenarios';
 
 interface Sizes {
@@ -26,16 +28,19 @@ interface Sizes {
   readonly catchUpEvents: number;
   /** Each query figure runs this long (ghz -z) instead of ghzTotal requests: a slow query must not stretch the run. */
   readonly queryDurationS?: number;
+  /** Catalog sizes List and Search are compared at. */
+  readonly scaling: readonly [number, number];
+  readonly scalingDurationS: number;
   readonly ceilings: CeilingSizes;
 }
 
 const SIZES: Record<string, Sizes> = {
-  smoke: { products: 20, ghzTotal: 40, concurrencies: [1, 4], visibilityMs: 500, catchUpEvents: 100, ceilings: { transactions: 50, publishes: 200, upserts: 200, finds: 100, rpcs: 200, concurrency: 4 } },
-  quick: { products: 1_000, ghzTotal: 300, concurrencies: [1, 8, 32], visibilityMs: 3_000, catchUpEvents: 10_000, queryDurationS: 10, ceilings: { transactions: 2_000, publishes: 10_000, upserts: 5_000, finds: 2_000, rpcs: 5_000, concurrency: 8 } },
-  full: { products: 100_000, ghzTotal: 5_000, concurrencies: [1, 8, 32, 64], visibilityMs: 10_000, catchUpEvents: 100_000, queryDurationS: 30, ceilings: { transactions: 10_000, publishes: 100_000, upserts: 50_000, finds: 10_000, rpcs: 20_000, concurrency: 8 } },
+  smoke: { products: 20, ghzTotal: 40, concurrencies: [1, 4], visibilityMs: 500, catchUpEvents: 100, scaling: [20, 60], scalingDurationS: 1, ceilings: { transactions: 50, publishes: 200, upserts: 200, finds: 100, rpcs: 200, concurrency: 4 } },
+  quick: { products: 1_000, ghzTotal: 300, concurrencies: [1, 8, 32], visibilityMs: 3_000, catchUpEvents: 10_000, queryDurationS: 10, scaling: [1_000, 10_000], scalingDurationS: 4, ceilings: { transactions: 2_000, publishes: 10_000, upserts: 5_000, finds: 2_000, rpcs: 5_000, concurrency: 8 } },
+  full: { products: 100_000, ghzTotal: 5_000, concurrencies: [1, 8, 32, 64], visibilityMs: 10_000, catchUpEvents: 100_000, queryDurationS: 30, scaling: [1_000, 100_000], scalingDurationS: 15, ceilings: { transactions: 10_000, publishes: 100_000, upserts: 50_000, finds: 10_000, rpcs: 20_000, concurrency: 8 } },
 };
 
-async function main(mode: string, outDir: string): Promise<void> {
+async function main(mode: string, outDir: string, only: string | undefined): Promise<void> {
   const sizes = SIZES[mode];
   if (sizes === undefined) throw new Error(`unknown mode ${mode}`);
   const startedAt = new Date();
@@ -45,6 +50,12 @@ async function main(mode: string, outDir: string): Promise<void> {
   const figures: Figure[] = [];
   const resources: ResourceUse[] = [];
   try {
+    if (only === 'query-scaling') {
+      figures.push(...(await queryScaling(isolated.env, sizes.scaling, 8, sizes.scalingDurationS, log)));
+      writeReport(outDir, { mode: `${mode}, query scaling only`, startedAt: startedAt.toISOString(), durationS: round((Date.now() - startedAt.getTime()) / 1000, 1), machine: machine(), ceilings: [], figures, resources });
+      log(`report written to ${outDir}`);
+      return;
+    }
     stack = await startCatalogStack(isolated.env);
     const meter = () =>
       new ResourceMeter(() => new Map([['command-service', stack?.commandService.child.pid ?? 0], ['query-service', stack?.queryService.child.pid ?? 0], ['projector', stack?.projector.child.pid ?? 0]]));
@@ -86,12 +97,13 @@ async function main(mode: string, outDir: string): Promise<void> {
 
     const queryFigures = await scenario('queries', () => queries(stack as CatalogStack, seeded.ids, sizes.products.toLocaleString('en-US'), 8, sizes.ghzTotal, sizes.queryDurationS));
     figures.push(...queryFigures.map((f) => (f.name.startsWith('GetProduct') ? withRatio(f, finds, '≥ 0.6') : f)));
+    figures.push(...(await scenario('query scaling', () => queryScaling(isolated.env, sizes.scaling, 8, sizes.scalingDurationS, log))));
 
     const report: Report = {
       mode,
       startedAt: startedAt.toISOString(),
       durationS: round((Date.now() - startedAt.getTime()) / 1000, 1),
-      machine: { cpus: cpus().length, memoryGb: round(totalmem() / 2 ** 30, 1), node: process.version },
+      machine: machine(),
       ceilings,
       figures,
       resources,
@@ -104,6 +116,10 @@ async function main(mode: string, outDir: string): Promise<void> {
   }
 }
 
+function machine(): Report['machine'] {
+  return { cpus: cpus().length, memoryGb: round(totalmem() / 2 ** 30, 1), node: process.version };
+}
+
 function withRatio(figure: Figure, ceiling: Figure | undefined, goal: string): Figure {
   if (ceiling?.rate === undefined || figure.rate === undefined) return figure;
   return { ...figure, ceiling: ceiling.name, ratio: round(figure.rate / ceiling.rate, 3), target: figure.target ?? `${goal} × ${ceiling.name}` };
@@ -112,8 +128,9 @@ function withRatio(figure: Figure, ceiling: Figure | undefined, goal: string): F
 new Command('bench')
   .addOption(new Option('--mode <mode>', 'sizes').choices(Object.keys(SIZES)).default('quick'))
   .option('--out <dir>', 'where the report goes', join(REPO_ROOT, 'tools/bench/out'))
-  .action(async (options: { mode: string; out: string }) => {
-    await main(options.mode, options.out);
+  .addOption(new Option('--only <scenario>', 'run one scenario alone').choices(['query-scaling']))
+  .action(async (options: { mode: string; out: string; only?: string }) => {
+    await main(options.mode, options.out, options.only);
   })
   .parseAsync()
   .then(

@@ -85,15 +85,10 @@ export async function visibility(stack: CatalogStack, productIds: readonly strin
   return { scenario: 'visibility', name: label, rate: round(ratePerSecond, 1), ...latencyFigures(samples), errors: Object.values(errorKinds).reduce((a, b) => a + b, 0), errorKinds, target: 'p50 < 10 ms, p99 < 50 ms at 50 %' };
 }
 
-/** Query throughput with ghz on the current catalog. */
+/** GetProduct throughput with ghz on the catalog the commands built (List and Search: see query-scaling). */
 export async function queries(stack: CatalogStack, productIds: readonly string[], size: string, concurrency: number, total: number, durationS?: number): Promise<Figure[]> {
   const address = `127.0.0.1:${stack.queryService.port}`;
-  const page2 = await unaryCall(stack.queries.listProducts.bind(stack.queries), catalogV1.ListProductsRequest.fromPartial({ pageSize: 20 }));
-  const page3 = await unaryCall(stack.queries.listProducts.bind(stack.queries), catalogV1.ListProductsRequest.fromPartial({ pageSize: 20, pageToken: page2.response?.nextPageToken ?? '' }));
   return [
     await ghz('queries', `GetProduct, ${size} products (c=${concurrency})`, { call: 'catalog.v1.QueryService/GetProduct', address, concurrency, total, durationS, data: productIds.slice(0, 500).map((id) => ({ product_id: id })) }),
-    await ghz('queries', `ListProducts first page, ${size} products (c=${concurrency})`, { call: 'catalog.v1.QueryService/ListProducts', address, concurrency, total, durationS, data: { page_size: 20 } }),
-    await ghz('queries', `ListProducts third page, ${size} products (c=${concurrency})`, { call: 'catalog.v1.QueryService/ListProducts', address, concurrency, total, durationS, data: { page_size: 20, page_token: page3.response?.nextPageToken ?? '' } }),
-    await ghz('queries', `SearchProducts prefix, ${size} products (c=${concurrency})`, { call: 'catalog.v1.QueryService/SearchProducts', address, concurrency, total, durationS, data: [{ query: 'esp' }, { query: 'crème' }, { query: 'tat mad' }] }),
   ];
 }

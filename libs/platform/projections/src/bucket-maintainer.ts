@@ -8,32 +8,37 @@ import {
   inBucket,
   initialDirectory,
   type BucketDirectory,
+  type BucketEntry,
   type BucketedOrder,
   type OrderKey,
 } from './ordered-buckets';
 import type { ViewDocument } from './projection';
 
-/** A bucket splits in two when it holds more than this many views. */
+/** A bucket splits when it would hold more than this many views. */
 export const MAX_BUCKET_SIZE = 128;
 
 export type Directories = ReadonlyMap<string, BucketDirectory>;
 
-export interface WrittenView<View> {
+/** A view about to be written (or just written), with the stored view it replaces. */
+export interface ViewChange<View> {
   readonly before: View | undefined;
   readonly after: View;
 }
 
 /**
- * Keeps the views' bucket fields and the bucket directories of a projection's orders. A writer
- * places each view with the directories it read before writing; after writing it reads them
- * again and re-places the views when a split happened meanwhile, then splits the buckets that
- * grew too big. A split first publishes the new bucket (marked `splitFrom`, so readers look in
- * both), then moves the members, then clears the mark; a split cut short by a crash is finished
- * by the next writer that sees the mark.
+ * Keeps the views' bucket fields and the bucket directories of a projection's orders, like the
+ * leaves of a B-tree. Before a batch is written, a bucket that the batch would fill past the bound
+ * is split (over its members and the arriving views together), so new views go straight to their
+ * final bucket; then each view is placed. After writing, the directories are read again and views
+ * re-placed if another writer split meanwhile. A split first publishes the new buckets (marked
+ * `splitFrom`, so readers look in the origin too), then moves the members, then clears the marks;
+ * a split cut short by a crash is finished by the next writer that sees the marks.
  */
 export class BucketMaintainer<View extends ViewDocument> {
   private readonly views: Collection<{ _id: string }>;
   private readonly directories: BucketDirectories;
+  /** Members per `<order>/<bucket>` as this writer knows them; a bucket it has not seen is counted when it matters. */
+  private readonly sizes = new Map<string, number>();
 
   constructor(
     db: Db,
@@ -45,46 +50,68 @@ export class BucketMaintainer<View extends ViewDocument> {
     this.directories = new BucketDirectories(db, viewsCollection);
   }
 
-  async read(): Promise<Directories> {
-    const found = await Promise.all(this.orders.map((order) => this.directories.read(order)));
-    return new Map(found.map((d) => [d._id, d]));
+  /** Finishes interrupted splits and splits the buckets these changes would overfill; the directories to place them with. */
+  async prepare(changes: readonly ViewChange<View>[]): Promise<Directories> {
+    const directories = new Map<string, BucketDirectory>();
+    for (const order of this.orders) {
+      let directory = await this.directories.read(order);
+      if (directory.buckets.some((b) => b.splitFrom !== undefined)) directory = (await this.finishSplit(order, directory)) ?? (await this.directories.read(order));
+      const arriving = new Map<string, OrderKey[]>();
+      for (const { before, after } of changes) {
+        const key = order.key(after);
+        const bucket = key === undefined ? null : bucketAt(directory, key);
+        if (key === undefined || bucket === null || bucket === fieldOf(before, order)) continue;
+        arriving.set(bucket, [...(arriving.get(bucket) ?? []), key]);
+      }
+      for (const [bucket, keys] of arriving) {
+        const known = this.sizes.get(`${order.name}/${bucket}`);
+        if (known === undefined || known + keys.length > this.maxBucketSize) directory = (await this.split(order, directory, bucket, keys)) ?? directory;
+      }
+      directories.set(order.name, directory);
+    }
+    return directories;
   }
 
   /** The view with its bucket fields set for the given directories. */
   place(view: View, directories: Directories): View {
     const fields: Record<string, string | null> = {};
-    for (const order of this.orders) fields[order.field] = this.bucketOf(order, view, directories);
+    for (const order of this.orders) {
+      const key = order.key(view);
+      fields[order.field] = key === undefined ? null : bucketAt(directories.get(order.name) ?? initialDirectory(order), key);
+    }
     return { ...view, ...fields };
   }
 
-  /** After the views were written with `used`: re-place them if a split happened, then split what grew too big. */
-  async settle(written: readonly WrittenView<View>[], used: Directories): Promise<void> {
+  /** After the views were written as placed with `used`: re-places them if another writer split meanwhile, and keeps the sizes. */
+  async settle(written: readonly ViewChange<View>[], used: Directories): Promise<void> {
     if (written.length === 0 || this.orders.length === 0) return;
-    const now = await this.read();
-    const moved: AnyBulkWriteOperation<{ _id: string }>[] = [];
-    const grown = new Map<string, { order: BucketedOrder<View>; bucket: string }>();
+    const now = new Map(await Promise.all(this.orders.map(async (order) => [order.name, await this.directories.read(order)] as const)));
+    const moves: AnyBulkWriteOperation<{ _id: string }>[] = [];
+    const overfull = new Map<string, { order: BucketedOrder<View>; bucket: string }>();
     for (const { before, after } of written) {
       const fields: Record<string, string | null> = {};
       for (const order of this.orders) {
-        const bucket = this.bucketOf(order, after, now);
-        if (now.get(order.name)?.revision !== used.get(order.name)?.revision && bucket !== this.bucketOf(order, after, used)) fields[order.field] = bucket;
-        const previous = (before as Record<string, unknown> | undefined)?.[order.field];
-        if (bucket !== null && bucket !== previous) grown.set(`${order.name}/${bucket}`, { order, bucket });
+        const directory = now.get(order.name) ?? initialDirectory(order);
+        const key = order.key(after);
+        const bucket = key === undefined ? null : bucketAt(directory, key);
+        if (directory.revision !== used.get(order.name)?.revision && bucket !== fieldOf(after, order)) fields[order.field] = bucket;
+        const previous = fieldOf(before, order);
+        if (bucket === previous) continue;
+        if (previous !== null) this.resize(order, previous, -1);
+        if (bucket !== null && this.resize(order, bucket, +1) > this.maxBucketSize) overfull.set(`${order.name}/${bucket}`, { order, bucket });
       }
-      if (Object.keys(fields).length > 0) moved.push({ updateOne: { filter: { _id: after._id, version: after.version }, update: { $set: fields } } });
+      if (Object.keys(fields).length > 0) moves.push({ updateOne: { filter: { _id: after._id, version: after.version }, update: { $set: fields } } });
     }
-    await chunkedBulkWrite(this.views, moved);
-    for (const order of this.orders) {
-      const directory = now.get(order.name);
-      if (directory?.buckets.some((b) => b.splitFrom !== undefined)) await this.finishSplit(order, directory);
-    }
-    for (const { order, bucket } of grown.values()) await this.splitIfFull(order, bucket);
+    await chunkedBulkWrite(this.views, moves);
+    // Only when another writer's views came in between: this writer's own were split for before writing.
+    for (const { order, bucket } of overfull.values()) await this.split(order, now.get(order.name) ?? initialDirectory(order), bucket, []);
   }
 
-  private bucketOf(order: BucketedOrder<View>, view: View, directories: Directories): string | null {
-    const key = order.key(view);
-    const directory = directories.get(order.name) ?? initialDirectory(order);
-    return key === undefined ? null : (directory.buckets[bucketIndexOf(directory, key)]?.id ?? null);
+  private resize(order: BucketedOrder<View>, bucket: string, delta: number): number {
+    const key = `${order.name}/${bucket}`;
+    const size = this.sizes.get(key);
+    if (size !== undefined) this.sizes.set(key, size + delta);
+    return size === undefined ? 0 : size + delta;
   }
 
   private async members(order: BucketedOrder<View>, bucket: string): Promise<Array<{ view: View; key: OrderKey }>> {
@@ -95,32 +122,57 @@ export class BucketMaintainer<View extends ViewDocument> {
     });
   }
 
-  private async splitIfFull(order: BucketedOrder<View>, bucket: string): Promise<void> {
-    const members = await this.members(order, bucket);
-    if (members.length <= this.maxBucketSize) return;
-    const directory = await this.directories.read(order);
+  /**
+   * Splits a bucket that, with the arriving keys, holds more than the bound into as many as it
+   * takes: half full, so that views arriving anywhere in its range fit, or nine tenths full for the
+   * last bucket, where an order by creation time gets all its new views. The directory after the
+   * split; undefined when no split was needed or another writer changed the directory first.
+   */
+  private async split(order: BucketedOrder<View>, directory: BucketDirectory, bucket: string, arriving: readonly OrderKey[]): Promise<BucketDirectory | undefined> {
     const index = directory.buckets.findIndex((b) => b.id === bucket);
-    if (index < 0 || directory.buckets.some((b) => b.splitFrom !== undefined)) return;
-    const inRange = members.filter((m) => inBucket(directory, index, m.key)).sort((a, b) => compareKeys(a.key, b.key));
-    // Views arrive at the end of an order by creation time: a last bucket keeps most of its members.
-    const at = Math.floor(inRange.length * (index === directory.buckets.length - 1 ? 0.9 : 0.5));
-    const low = inRange[at]?.key;
-    if (low === undefined || at === 0) return;
-    const entry = { id: `${order.name}.${randomUUID().slice(0, 8)}`, low, splitFrom: bucket };
-    const split = await this.directories.publish(directory, [...directory.buckets.slice(0, index + 1), entry, ...directory.buckets.slice(index + 1)]);
-    if (split !== undefined) await this.finishSplit(order, split);
+    const members = (await this.members(order, bucket)).filter((m) => inBucket(directory, index, m.key));
+    this.sizes.set(`${order.name}/${bucket}`, members.length);
+    const memberIds = new Set(members.map((m) => m.key[1]));
+    const keys = [...members.map((m) => m.key), ...arriving.filter((k) => !memberIds.has(k[1]))].sort(compareKeys);
+    if (index < 0 || keys.length <= this.maxBucketSize) return undefined;
+    const fill = Math.max(1, Math.floor(this.maxBucketSize * (index === directory.buckets.length - 1 ? 0.9 : 0.5)));
+    const pieces: BucketEntry[] = [];
+    for (let at = fill; at < keys.length; at += fill) {
+      const low = keys[at];
+      if (low !== undefined) pieces.push({ id: `${order.name}.${randomUUID().slice(0, 8)}`, low, splitFrom: bucket });
+    }
+    const marked = await this.directories.publish(directory, [...directory.buckets.slice(0, index + 1), ...pieces, ...directory.buckets.slice(index + 1)]);
+    if (marked === undefined) return undefined;
+    const split = await this.finishSplit(order, marked);
+    const final = split ?? marked;
+    for (const entry of [directory.buckets[index], ...pieces]) {
+      if (entry !== undefined) this.sizes.set(`${order.name}/${entry.id}`, members.filter((m) => bucketAt(final, m.key) === entry.id).length);
+    }
+    return final;
   }
 
-  /** Moves the members of each marked bucket's origin that belong to it, then clears the marks. */
-  private async finishSplit(order: BucketedOrder<View>, directory: BucketDirectory): Promise<void> {
-    for (const [index, entry] of directory.buckets.entries()) {
-      if (entry.splitFrom === undefined) continue;
-      const members = await this.members(order, entry.splitFrom);
-      const moves = members
-        .filter((m) => inBucket(directory, index, m.key))
-        .map((m): AnyBulkWriteOperation<{ _id: string }> => ({ updateOne: { filter: { _id: m.view._id, version: m.view.version, [order.field]: entry.splitFrom }, update: { $set: { [order.field]: entry.id } } } }));
+  /** Moves the members of each marked bucket's origin that belong to it, then clears the marks; the directory after. */
+  private async finishSplit(order: BucketedOrder<View>, directory: BucketDirectory): Promise<BucketDirectory | undefined> {
+    const pieces = new Map<string, number[]>();
+    directory.buckets.forEach((entry, index) => {
+      if (entry.splitFrom !== undefined) pieces.set(entry.splitFrom, [...(pieces.get(entry.splitFrom) ?? []), index]);
+    });
+    for (const [origin, indexes] of pieces) {
+      const moves = (await this.members(order, origin)).flatMap(({ view, key }): AnyBulkWriteOperation<{ _id: string }>[] => {
+        const target = directory.buckets[indexes.find((i) => inBucket(directory, i, key)) ?? -1];
+        return target === undefined ? [] : [{ updateOne: { filter: { _id: view._id, version: view.version, [order.field]: origin }, update: { $set: { [order.field]: target.id } } } }];
+      });
       await chunkedBulkWrite(this.views, moves);
     }
-    await this.directories.publish(directory, directory.buckets.map(({ id, low }) => ({ id, low })));
+    return this.directories.publish(directory, directory.buckets.map(({ id, low }) => ({ id, low })));
   }
+}
+
+function bucketAt(directory: BucketDirectory, key: OrderKey): string | null {
+  return directory.buckets[bucketIndexOf(directory, key)]?.id ?? null;
+}
+
+function fieldOf<View>(view: View | undefined, order: BucketedOrder<View>): string | null {
+  const value = (view as Record<string, unknown> | undefined)?.[order.field];
+  return typeof value === 'string' ? value : null;
 }

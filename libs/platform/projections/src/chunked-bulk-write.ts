@@ -44,7 +44,7 @@ export async function chunkedBulkWrite<T extends Document>(
 }
 
 /** Inserts per command: an insert holds no connection while the command runs, so these can be large. */
-const INSERT_CHUNK_SIZE = 500;
+export const INSERT_CHUNK_SIZE = 500;
 const DUPLICATE_KEY = 11000;
 
 /**

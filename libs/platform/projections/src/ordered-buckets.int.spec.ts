@@ -3,9 +3,9 @@ import { MongoClient, type Db } from 'mongodb';
 import { commonV1 } from '@cqrs/contracts';
 import { isolatedEnvironment, LOCAL_URLS } from '@cqrs/testing';
 import { BucketDirectories } from './bucket-directories';
-import { MAX_BUCKET_SIZE } from './bucket-maintainer';
+import { BucketMaintainer, MAX_BUCKET_SIZE } from './bucket-maintainer';
 import { scanInOrder } from './bucketed-scan';
-import type { BucketedOrder, OrderPosition } from './ordered-buckets';
+import { bucketIndexOf, type BucketedOrder, type OrderPosition } from './ordered-buckets';
 import { ProjectionApplier } from './projection-applier';
 import type { Projection, ViewDocument } from './projection';
 
@@ -131,6 +131,38 @@ describe('ordered buckets on FerretDB', () => {
     const ranks = seen.filter((v) => !moving.has(v._id)).map((v) => v.rank);
     expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
     expect(seenIds.length).toBeGreaterThan(before.length);
+  });
+
+  it('files every view where the directory says when three writers add views at once', async () => {
+    const writers = [applier(), applier(), applier()];
+    await Promise.all(
+      writers.map(async (writer, w) => {
+        for (let round = 0; round < 20; round++) {
+          const { outcomes } = await writer.applyBatch(Array.from({ length: 15 }, (_, k) => event(randomUUID(), String(rankOf(w * 1000 + round * 15 + k)))));
+          expect(outcomes.every((o) => o === 'applied')).toBe(true);
+        }
+      }),
+    );
+    const all = await db.collection<RankedView & { rankBucket: string }>(collection).find().toArray();
+    const directory = await new BucketDirectories(db, collection).read(byRank);
+    expect(directory.buckets.length).toBeGreaterThan(2);
+    const misfiled = all.filter((v) => directory.buckets[bucketIndexOf(directory, [v.rank, v._id])]?.id !== v.rankBucket);
+    expect(misfiled).toEqual([]);
+    expect((await pageThrough(50)).map((v) => v._id)).toEqual(sortedIds(all));
+  });
+
+  it('re-files a view written with a directory that a split changed before the write landed', async () => {
+    const late = new BucketMaintainer<RankedView>(db, collection, [byRank]);
+    const stale = await late.prepare([]);
+    await createViews(300);
+    const view = late.place({ _id: randomUUID(), version: 1, rank: 480, gone: false }, stale);
+    await db.collection<RankedView>(collection).insertOne(view);
+    await late.settle([{ before: undefined, after: view }], stale);
+    const directory = await new BucketDirectories(db, collection).read(byRank);
+    const stored = await db.collection<RankedView & { rankBucket: string }>(collection).findOne({ _id: view._id });
+    expect(directory.revision).toBeGreaterThan(stale.get('rank')?.revision ?? 0);
+    expect(stored?.rankBucket).toBe(directory.buckets[bucketIndexOf(directory, [480, view._id])]?.id);
+    expect(stored?.rankBucket).not.toBe((view as RankedView & { rankBucket: string }).rankBucket);
   });
 
   it('finishes a split cut short by a crash, and readers see every view meanwhile', async () => {

@@ -1,6 +1,6 @@
 import type { AnyBulkWriteOperation, Collection, Db, Filter } from 'mongodb';
 import { BucketMaintainer } from './bucket-maintainer';
-import { chunkedBulkWrite, insertOrReplace } from './chunked-bulk-write';
+import { chunkedBulkWrite, INSERT_CHUNK_SIZE, insertOrReplace } from './chunked-bulk-write';
 import type { commonV1 } from '@cqrs/contracts';
 import { DeadLetters } from './dead-letters';
 import type { Projection, ViewDocument } from './projection';
@@ -163,7 +163,7 @@ export class ProjectionApplier<View extends ViewDocument> {
   /** Places the views in their ordered buckets, writes them, then keeps the buckets in shape; returns the aggregates written. */
   private async write(unplaced: ReadonlyArray<Plan<View> & { next: View }>): Promise<Set<string>> {
     if (unplaced.length === 0) return new Set<string>();
-    const directories = await this.buckets?.read();
+    const directories = await this.buckets?.prepare(unplaced.map((p) => ({ before: p.current, after: p.next })));
     const plans = directories === undefined ? unplaced : unplaced.map((plan) => ({ ...plan, next: this.buckets?.place(plan.next, directories) ?? plan.next }));
     const written = await this.writeViews(plans);
     if (directories !== undefined) {
@@ -174,13 +174,15 @@ export class ProjectionApplier<View extends ViewDocument> {
 
   private async writeViews(plans: ReadonlyArray<Plan<View> & { next: View }>): Promise<Set<string>> {
     await this.writeDerived(plans);
-    const operations = plans.map((plan): AnyBulkWriteOperation<View> => {
-      if (plan.current === undefined) return { insertOne: { document: plan.next as never } };
+    // New views go in large insert commands (a duplicate id is a lost race, like a lost compare-and-set).
+    const inserts = plans.filter((plan) => plan.current === undefined).map((plan): AnyBulkWriteOperation<View> => ({ insertOne: { document: plan.next as never } }));
+    const replaces = plans.flatMap((plan): AnyBulkWriteOperation<View>[] => {
+      if (plan.current === undefined) return [];
       const filter = { _id: plan.aggregateId, version: plan.current.version } as Filter<View>;
-      return { replaceOne: { filter, replacement: plan.next as never } };
+      return [{ replaceOne: { filter, replacement: plan.next as never } }];
     });
-    const result = await chunkedBulkWrite(this.views, operations);
-    const complete = !result.writeErrors && result.insertedCount + result.matchedCount === operations.length;
+    const [inserted, replaced] = [await chunkedBulkWrite(this.views, inserts, INSERT_CHUNK_SIZE), await chunkedBulkWrite(this.views, replaces)];
+    const complete = !inserted.writeErrors && !replaced.writeErrors && inserted.insertedCount + replaced.matchedCount === plans.length;
     if (complete) return new Set(plans.map((p) => p.aggregateId));
     // Some compare-and-set lost (another writer moved a view): find out which ones landed.
     const landed = await Promise.all(
