@@ -23,6 +23,7 @@ export async function startProjector(config: ProjectorConfig, logger: Logger): P
       retryDelayMs: config.PROJECTOR_RETRY_DELAY_MS,
       gapRepairAfterMs: config.PROJECTOR_GAP_REPAIR_AFTER_MS,
       ackWaitMs: config.PROJECTOR_ACK_WAIT_MS,
+      viewCacheSize: config.PROJECTOR_VIEW_CACHE_SIZE,
     });
     products.start();
   });

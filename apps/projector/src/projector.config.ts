@@ -17,6 +17,8 @@ export const projectorEnv = {
   PROJECTOR_GAP_REPAIR_AFTER_MS: intVar(5_000, 100, 600_000),
   /** How soon JetStream redelivers the events a crashed projector held. */
   PROJECTOR_ACK_WAIT_MS: intVar(10_000, 1_000, 600_000),
+  /** Views kept in memory as last written, so the next event for one skips reading it (0: off). */
+  PROJECTOR_VIEW_CACHE_SIZE: intVar(10_000, 0, 1_000_000),
 };
 
 export type ProjectorConfig = ConfigOf<typeof projectorEnv>;

@@ -45,7 +45,7 @@ async function main(mode: string, outDir: string, only: string | undefined): Pro
   if (sizes === undefined) throw new Error(`unknown mode ${mode}`);
   const startedAt = new Date();
   const isolated = isolatedEnvironment('bench');
-  const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
+  const log = (message: string) => process.stderr.write(`bench [${Math.round((Date.now() - startedAt.getTime()) / 1000)} s]: ${message}\n`);
   let stack: CatalogStack | undefined;
   const figures: Figure[] = [];
   const resources: ResourceUse[] = [];

@@ -2,28 +2,34 @@ import { MongoServerError, type Collection, type Db } from 'mongodb';
 import { directoriesCollection, initialDirectory, type BucketDirectory } from './ordered-buckets';
 
 const DUPLICATE_KEY = 11000;
+/** Revision documents kept behind the newest, for readers whose copy lags. */
+const KEPT_REVISIONS = 8;
 
 /**
  * Where bucket directories are kept. Each revision is its own document, `<order>#<revision>`,
  * created with an insert: the unique id makes two writers racing for the same revision a
  * clean win and loss on any store (FerretDB v1 does not re-check an update's filter against a
  * concurrent write, so a compare-and-set by update is not safe there). The document `<order>`
- * is a copy of a recent revision, so a read is that copy plus a look for anything newer.
+ * is a copy of a recent revision, so a read is that copy plus a look for anything newer, both at
+ * once; old revision documents are deleted as new ones come.
  */
 export class BucketDirectories {
   private readonly collection: Collection<BucketDirectory>;
+  private readonly known = new Map<string, BucketDirectory>();
 
   constructor(db: Db, viewsCollection: string) {
     this.collection = db.collection<BucketDirectory>(directoriesCollection(viewsCollection));
   }
 
   async read(order: { readonly name: string }): Promise<BucketDirectory> {
-    let directory: BucketDirectory = (await this.collection.findOne({ _id: order.name })) ?? initialDirectory(order);
-    for (;;) {
-      const newer = await this.collection.findOne({ _id: `${order.name}#${directory.revision + 1}` });
-      if (newer === null) return { _id: order.name, revision: directory.revision, buckets: directory.buckets };
-      directory = newer;
-    }
+    const known = this.known.get(order.name);
+    const [copy, next] = await Promise.all([this.collection.findOne({ _id: order.name }), known === undefined ? null : this.revision(order, known.revision + 1)]);
+    let directory = [known, copy, next].reduce<BucketDirectory>((a, b) => (b !== null && b !== undefined && b.revision > a.revision ? b : a), initialDirectory(order));
+    if (directory === known) return known;
+    for (let newer = await this.revision(order, directory.revision + 1); newer !== null; newer = await this.revision(order, directory.revision + 1)) directory = newer;
+    const current = { _id: order.name, revision: directory.revision, buckets: directory.buckets };
+    this.known.set(order.name, current);
+    return current;
   }
 
   /** Writes the revision after `directory` with these buckets; undefined when another writer took that revision. */
@@ -39,6 +45,12 @@ export class BucketDirectories {
     await this.collection.replaceOne({ _id: directory._id }, next, { upsert: true }).catch((err: unknown) => {
       if (!(err instanceof MongoServerError && err.code === DUPLICATE_KEY)) throw err;
     });
+    await this.collection.deleteOne({ _id: `${directory._id}#${next.revision - KEPT_REVISIONS}` });
+    this.known.set(directory._id, next);
     return next;
+  }
+
+  private revision(order: { readonly name: string }, revision: number): Promise<BucketDirectory | null> {
+    return this.collection.findOne({ _id: `${order.name}#${revision}` });
   }
 }

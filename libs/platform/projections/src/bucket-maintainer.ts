@@ -53,8 +53,9 @@ export class BucketMaintainer<View extends ViewDocument> {
   /** Finishes interrupted splits and splits the buckets these changes would overfill; the directories to place them with. */
   async prepare(changes: readonly ViewChange<View>[]): Promise<Directories> {
     const directories = new Map<string, BucketDirectory>();
-    for (const order of this.orders) {
-      let directory = await this.directories.read(order);
+    const read = await Promise.all(this.orders.map((order) => this.directories.read(order)));
+    for (const [i, order] of this.orders.entries()) {
+      let directory = read[i] ?? initialDirectory(order);
       if (directory.buckets.some((b) => b.splitFrom !== undefined)) directory = (await this.finishSplit(order, directory)) ?? (await this.directories.read(order));
       const arriving = new Map<string, OrderKey[]>();
       for (const { before, after } of changes) {
@@ -107,11 +108,13 @@ export class BucketMaintainer<View extends ViewDocument> {
     for (const { order, bucket } of overfull.values()) await this.split(order, now.get(order.name) ?? initialDirectory(order), bucket, []);
   }
 
+  /** This writer's count of a bucket after a change; 0 for one it has not counted (it is counted when views arrive in it). */
   private resize(order: BucketedOrder<View>, bucket: string, delta: number): number {
     const key = `${order.name}/${bucket}`;
     const size = this.sizes.get(key);
-    if (size !== undefined) this.sizes.set(key, size + delta);
-    return size === undefined ? 0 : size + delta;
+    if (size === undefined) return 0;
+    this.sizes.set(key, size + delta);
+    return size + delta;
   }
 
   private async members(order: BucketedOrder<View>, bucket: string): Promise<Array<{ view: View; key: OrderKey }>> {
@@ -143,26 +146,31 @@ export class BucketMaintainer<View extends ViewDocument> {
     }
     const marked = await this.directories.publish(directory, [...directory.buckets.slice(0, index + 1), ...pieces, ...directory.buckets.slice(index + 1)]);
     if (marked === undefined) return undefined;
-    const split = await this.finishSplit(order, marked);
+    const split = await this.finishSplit(order, marked, new Map([[bucket, members]]));
+    // Counts as of the split; the arriving views are counted when settled.
     const final = split ?? marked;
-    for (const entry of [directory.buckets[index], ...pieces]) {
-      if (entry !== undefined) this.sizes.set(`${order.name}/${entry.id}`, members.filter((m) => bucketAt(final, m.key) === entry.id).length);
-    }
+    for (const entry of [{ id: bucket }, ...pieces]) this.sizes.set(`${order.name}/${entry.id}`, members.filter((m) => bucketAt(final, m.key) === entry.id).length);
     return final;
   }
 
-  /** Moves the members of each marked bucket's origin that belong to it, then clears the marks; the directory after. */
-  private async finishSplit(order: BucketedOrder<View>, directory: BucketDirectory): Promise<BucketDirectory | undefined> {
+  /**
+   * Moves the members of each marked bucket's origin that belong to it, then clears the marks; the
+   * directory after. `read` has the members of origins the caller has just read.
+   */
+  private async finishSplit(order: BucketedOrder<View>, directory: BucketDirectory, read = new Map<string, Array<{ view: View; key: OrderKey }>>()): Promise<BucketDirectory | undefined> {
     const pieces = new Map<string, number[]>();
     directory.buckets.forEach((entry, index) => {
       if (entry.splitFrom !== undefined) pieces.set(entry.splitFrom, [...(pieces.get(entry.splitFrom) ?? []), index]);
     });
     for (const [origin, indexes] of pieces) {
-      const moves = (await this.members(order, origin)).flatMap(({ view, key }): AnyBulkWriteOperation<{ _id: string }>[] => {
+      const targets = new Map<string, string[]>();
+      for (const { view, key } of read.get(origin) ?? (await this.members(order, origin))) {
         const target = directory.buckets[indexes.find((i) => inBucket(directory, i, key)) ?? -1];
-        return target === undefined ? [] : [{ updateOne: { filter: { _id: view._id, version: view.version, [order.field]: origin }, update: { $set: { [order.field]: target.id } } } }];
-      });
-      await chunkedBulkWrite(this.views, moves);
+        if (target !== undefined) targets.set(target.id, [...(targets.get(target.id) ?? []), view._id]);
+      }
+      // One command per piece: FerretDB v1 fetches the origin's members by the pushed-down equality
+      // and tests the ids itself, far cheaper than a statement per view.
+      for (const [target, ids] of targets) await this.views.updateMany({ [order.field]: origin, _id: { $in: ids } }, { $set: { [order.field]: target } });
     }
     return this.directories.publish(directory, directory.buckets.map(({ id, low }) => ({ id, low })));
   }

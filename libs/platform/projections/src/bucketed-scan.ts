@@ -22,6 +22,16 @@ export interface ScanResult<View> {
 }
 
 const ATTEMPTS = 3;
+/** One reader per database and collection, so each remembers the directories it read last. */
+const readers = new WeakMap<Db, Map<string, BucketDirectories>>();
+
+function directoriesOf(db: Db, viewsCollection: string): BucketDirectories {
+  const byCollection = readers.get(db) ?? new Map<string, BucketDirectories>();
+  readers.set(db, byCollection);
+  const found = byCollection.get(viewsCollection) ?? new BucketDirectories(db, viewsCollection);
+  byCollection.set(viewsCollection, found);
+  return found;
+}
 /** Buckets read at once after the first (a page usually ends in the first one). */
 const PARALLEL_BUCKETS = 4;
 
@@ -31,7 +41,7 @@ const PARALLEL_BUCKETS = 4;
  * runs again, so a view being moved between buckets is neither missed nor read twice.
  */
 export async function scanInOrder<View extends { readonly _id: string }>(db: Db, viewsCollection: string, request: ScanRequest<View>): Promise<ScanResult<View>> {
-  const directories = new BucketDirectories(db, viewsCollection);
+  const directories = directoriesOf(db, viewsCollection);
   let result: ScanResult<View> = { views: [] };
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     const directory = await directories.read(request.order);

@@ -58,7 +58,7 @@ export class JetStreamProjector<View extends ViewDocument> {
     private readonly projection: Projection<View>,
     private readonly catalog: ViewCatalog,
     private readonly logger: Logger,
-    private readonly options: JetStreamProjectorOptions & Pick<ProjectionApplierOptions, 'maxDeliveries'>,
+    private readonly options: JetStreamProjectorOptions & Pick<ProjectionApplierOptions, 'maxDeliveries' | 'viewCacheSize'>,
   ) {
     this.batchSize = options.batchSize ?? 256;
   }
@@ -122,7 +122,7 @@ export class JetStreamProjector<View extends ViewDocument> {
     const key = `${active.collection}|${active.derivedCollection ?? ''}`;
     let applier = this.appliers.get(key);
     if (applier === undefined) {
-      applier = new ProjectionApplier(this.db, this.projection, { ...active, maxDeliveries: this.options.maxDeliveries });
+      applier = new ProjectionApplier(this.db, this.projection, { ...active, maxDeliveries: this.options.maxDeliveries, viewCacheSize: this.options.viewCacheSize });
       this.appliers.set(key, applier);
     }
     return applier;

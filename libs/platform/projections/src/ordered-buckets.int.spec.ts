@@ -5,7 +5,7 @@ import { isolatedEnvironment, LOCAL_URLS } from '@cqrs/testing';
 import { BucketDirectories } from './bucket-directories';
 import { BucketMaintainer, MAX_BUCKET_SIZE } from './bucket-maintainer';
 import { scanInOrder } from './bucketed-scan';
-import { bucketIndexOf, type BucketedOrder, type OrderPosition } from './ordered-buckets';
+import { bucketIndexOf, directoriesCollection, type BucketedOrder, type OrderPosition } from './ordered-buckets';
 import { ProjectionApplier } from './projection-applier';
 import type { Projection, ViewDocument } from './projection';
 
@@ -100,6 +100,9 @@ describe('ordered buckets on FerretDB', () => {
     const directory = await new BucketDirectories(db, collection).read(byRank);
     expect(directory.buckets.length).toBeGreaterThanOrEqual(700 / MAX_BUCKET_SIZE);
     expect(directory.buckets.every((b) => b.splitFrom === undefined)).toBe(true);
+    expect(directory.revision).toBeGreaterThan(10);
+    // The copy plus the last few revisions; older revisions are deleted as new ones come.
+    expect(await db.collection(directoriesCollection(collection)).countDocuments()).toBeLessThanOrEqual(9);
     for (const bucket of directory.buckets) {
       expect(await db.collection(collection).countDocuments({ rankBucket: bucket.id })).toBeLessThanOrEqual(MAX_BUCKET_SIZE);
     }

@@ -105,6 +105,25 @@ describe('ProjectionApplier on FerretDB', () => {
     expect(outcomes).toEqual(['retry']);
     expect(await view(a)).toMatchObject({ version: 3, total: 50 });
   });
+
+  it('reads a cached view again when another writer moved it on: no false gap, no lost write', async () => {
+    const a = randomUUID();
+    const cached = new ProjectionApplier(db, counterProjection, { viewCacheSize: 100 });
+    const other = applier();
+    const [v1, v2, v3, v4] = [event(a, 1, 1), event(a, 2, 10), event(a, 3, 100), event(a, 4, 1000)];
+    await cached.applyBatch([incoming(v1)]);
+    await other.applyBatch([incoming(v2)]);
+    // The cache says version 1; version 3 does not follow it, so the view is read: no gap.
+    expect((await cached.applyBatch([incoming(v3)])).outcomes).toEqual(['applied']);
+    expect(await view(a)).toMatchObject({ version: 3, total: 111 });
+    await other.applyBatch([incoming(v4)]);
+    // Version 4 follows the cached 3, but the other writer applied it: the compare-and-set fails and
+    // the event is not applied twice.
+    await cached.applyBatch([incoming(v4, 2)]);
+    expect(await view(a)).toMatchObject({ version: 4, total: 1111 });
+    expect((await cached.applyBatch([incoming(event(a, 5, 10000))])).outcomes).toEqual(['applied']);
+    expect(await view(a)).toMatchObject({ version: 5, total: 11111 });
+  });
 });
 
 describe('rebuild', () => {

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { AnyBulkWriteOperation, Collection, Db, Filter } from 'mongodb';
 import { BucketMaintainer } from './bucket-maintainer';
 import { chunkedBulkWrite, INSERT_CHUNK_SIZE, insertOrReplace } from './chunked-bulk-write';
@@ -39,6 +40,12 @@ export interface ProjectionApplierOptions {
   /** The collection to write (a fresh one during a rebuild); the projection's own by default. */
   readonly collection?: string;
   readonly derivedCollection?: string | undefined;
+  /**
+   * Views kept as this applier last wrote them, so the next event for one skips reading it. A
+   * view another writer changed meanwhile fails the compare-and-set; it is then dropped from the
+   * cache and its events are tried again on a fresh read. 0 turns the cache off.
+   */
+  readonly viewCacheSize?: number;
 }
 
 interface Plan<View extends ViewDocument> {
@@ -59,6 +66,7 @@ export class ProjectionApplier<View extends ViewDocument> {
   private readonly derived: Collection<{ _id: string; version: number }> | undefined;
   private readonly deadLetters: DeadLetters;
   private readonly buckets: BucketMaintainer<View> | undefined;
+  private readonly cache: LRUCache<string, View> | undefined;
   private readonly maxDeliveries: number;
   private readonly now: () => Date;
 
@@ -76,6 +84,7 @@ export class ProjectionApplier<View extends ViewDocument> {
     this.derived = projection.derived && db.collection(options.derivedCollection ?? projection.derived.collection);
     this.deadLetters = new DeadLetters(db);
     this.buckets = projection.orders && new BucketMaintainer(db, this.views.collectionName, projection.orders);
+    this.cache = (options.viewCacheSize ?? 0) > 0 ? new LRUCache({ max: options.viewCacheSize ?? 0 }) : undefined;
     this.maxDeliveries = options.maxDeliveries ?? 5;
     this.now = options.now ?? (() => new Date());
   }
@@ -121,9 +130,19 @@ export class ProjectionApplier<View extends ViewDocument> {
     return written.has(next._id);
   }
 
+  /**
+   * The stored view, from the cache when it is there and the next event follows it; a cached view
+   * the event does not follow may be one another writer has moved on, so that case reads the store.
+   */
+  private async current(aggregateId: string, firstVersion: number): Promise<View | undefined> {
+    const cached = this.cache?.get(aggregateId);
+    if (cached !== undefined && firstVersion <= cached.version + 1) return cached;
+    return ((await this.views.findOne({ _id: aggregateId } as Filter<View>)) ?? undefined) as View | undefined;
+  }
+
   /** Walks one aggregate's events in order from its current view; decides each outcome. */
   private async plan(aggregateId: string, indexes: number[], events: readonly IncomingEvent[], outcomes: Outcome[], gaps: Map<string, Gap>): Promise<Plan<View>> {
-    const current = ((await this.views.findOne({ _id: aggregateId } as Filter<View>)) ?? undefined) as View | undefined;
+    const current = await this.current(aggregateId, events[indexes[0] ?? -1]?.envelope.version ?? 0);
     let next = current;
     let blocked = false;
     for (const i of indexes) {
@@ -166,6 +185,10 @@ export class ProjectionApplier<View extends ViewDocument> {
     const directories = await this.buckets?.prepare(unplaced.map((p) => ({ before: p.current, after: p.next })));
     const plans = directories === undefined ? unplaced : unplaced.map((plan) => ({ ...plan, next: this.buckets?.place(plan.next, directories) ?? plan.next }));
     const written = await this.writeViews(plans);
+    for (const plan of plans) {
+      if (written.has(plan.aggregateId)) this.cache?.set(plan.aggregateId, plan.next);
+      else this.cache?.delete(plan.aggregateId);
+    }
     if (directories !== undefined) {
       await this.buckets?.settle(plans.filter((p) => written.has(p.aggregateId)).map((p) => ({ before: p.current, after: p.next })), directories);
     }

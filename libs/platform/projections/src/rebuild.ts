@@ -21,6 +21,8 @@ export interface RebuildOptions {
   readonly settleMs?: number;
   readonly onProgress?: (progress: RebuildProgress) => void;
   readonly now?: () => Date;
+  /** Views kept in memory while rebuilding, so each is read from the store once at most. */
+  readonly viewCacheSize?: number;
 }
 
 export interface RebuildSummary {
@@ -55,7 +57,7 @@ export async function rebuildProjection<View extends ViewDocument>(
     derivedCollection: projection.derived === undefined ? undefined : `${projection.derived.collection}_${stamp}`,
   };
   const replaced = await catalog.active(projection);
-  const applier = new ProjectionApplier(db, projection, { ...fresh, maxDeliveries: 1, now });
+  const applier = new ProjectionApplier(db, projection, { ...fresh, maxDeliveries: 1, now, viewCacheSize: options.viewCacheSize ?? 20_000 });
   await applier.ensureIndexes();
 
   let total = await source.count();

@@ -48,7 +48,7 @@ function postgresStorage(poolSize: number) {
   const database = `ferretdb_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
   psql(`CREATE DATABASE ${database}`);
   return {
-    args: ['--handler=postgresql', `--postgresql-url=postgres://${POSTGRES.user}@${POSTGRES.host}:${POSTGRES.port}/${database}?pool_max_conns=${poolSize}`],
+    args: ['--handler=postgresql', `--postgresql-url=postgres://${POSTGRES.user}@${POSTGRES.host}:${POSTGRES.port}/${database}?pool_max_conns=${poolSize}&plan_cache_mode=force_custom_plan`],
     cleanup: () => psql(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`),
   };
 }
