@@ -36,7 +36,7 @@ interface Sizes {
 
 const SIZES: Record<string, Sizes> = {
   smoke: { products: 20, ghzTotal: 40, concurrencies: [1, 4], visibilityMs: 500, catchUpEvents: 100, scaling: [20, 60], scalingDurationS: 1, ceilings: { transactions: 50, publishes: 200, upserts: 200, finds: 100, rpcs: 200, concurrency: 4 } },
-  quick: { products: 1_000, ghzTotal: 300, concurrencies: [1, 8, 32], visibilityMs: 3_000, catchUpEvents: 10_000, queryDurationS: 10, scaling: [1_000, 10_000], scalingDurationS: 4, ceilings: { transactions: 2_000, publishes: 10_000, upserts: 5_000, finds: 2_000, rpcs: 5_000, concurrency: 8 } },
+  quick: { products: 1_000, ghzTotal: 300, concurrencies: [1, 8, 32], visibilityMs: 3_000, catchUpEvents: 10_000, queryDurationS: 5, scaling: [1_000, 5_000], scalingDurationS: 3, ceilings: { transactions: 2_000, publishes: 10_000, upserts: 5_000, finds: 2_000, rpcs: 5_000, concurrency: 8 } },
   full: { products: 100_000, ghzTotal: 5_000, concurrencies: [1, 8, 32, 64], visibilityMs: 10_000, catchUpEvents: 100_000, queryDurationS: 30, scaling: [1_000, 100_000], scalingDurationS: 15, ceilings: { transactions: 10_000, publishes: 100_000, upserts: 50_000, finds: 10_000, rpcs: 20_000, concurrency: 8 } },
 };
 
@@ -87,6 +87,9 @@ async function main(mode: string, outDir: string, only: string | undefined): Pro
       await projectorDrained(isolated.env);
       figures.push(await scenario(`visibility ${share * 100} %`, () => visibility(stack as CatalogStack, seeded.ids, Math.max(1, maxRate * share), sizes.visibilityMs, `ack → view visible at ${share * 100} % of max rate`)));
     }
+    // The floor: one event's path through relay, broker, projector and query service, with no queue.
+    await projectorDrained(isolated.env);
+    figures.push(await scenario('visibility at 20/s', () => visibility(stack as CatalogStack, seeded.ids, 20, sizes.visibilityMs, 'ack → view visible at 20 commands/s')));
 
     // The new projector replaces the stack's, so it is measured and stopped like the others.
     const catchUp = await scenario('catch-up', () =>
