@@ -1,29 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import { credentials } from '@grpc/grpc-js';
 import { MongoClient } from 'mongodb';
-import { catalogV1, commonV1 } from '@cqrs/contracts';
+import { catalogV1 } from '@cqrs/contracts';
 import { productsProjection } from '@cqrs/catalog-read-model';
 import { ProjectionApplier } from '@cqrs/projections';
-import { startApp, unaryCall } from '@cqrs/testing';
+import { productCreatedEvent, startApp, unaryCall } from '@cqrs/testing';
 import { round, type Figure } from './figures';
 import { ghz } from './ghz';
 
-const WORDS = ['espresso', 'latte', 'mocha', 'crème', 'brûlée', 'tarte', 'tatin', 'canelé', 'madeleine', 'financier'];
 const BATCH = 500;
-
-function productCreated(i: number): { envelope: commonV1.EventEnvelope; deliveries: number } {
-  const productId = randomUUID();
-  const payload = catalogV1.ProductCreated.encode({
-    productId,
-    sku: `SCALE-${i}`,
-    name: `${WORDS[i % WORDS.length]} ${WORDS[(i * 7) % WORDS.length]} ${i}`,
-    description: `A ${WORDS[(i * 3) % WORDS.length]} for the benchmark`,
-    price: { currencyCode: 'EUR', amountMinor: 100 + (i % 900) },
-    initialStock: 1_000,
-  }).finish();
-  const envelope = commonV1.EventEnvelope.fromPartial({ eventId: randomUUID(), streamType: 'catalog.product', aggregateId: productId, version: 1, eventType: 'catalog.v1.ProductCreated', payload: Buffer.from(payload), occurredAt: new Date() });
-  return { envelope, deliveries: 1 };
-}
 
 /**
  * List and Search on a small and a large catalog in the same run, to show whether a page grows
@@ -45,7 +29,7 @@ export async function queryScaling(env: Readonly<Record<string, string>>, sizes:
     for (const size of sizes) {
       const started = Date.now();
       for (; seeded < size; seeded += BATCH) {
-        await applier.applyBatch(Array.from({ length: Math.min(BATCH, size - seeded) }, (_, k) => productCreated(seeded + k)));
+        await applier.applyBatch(Array.from({ length: Math.min(BATCH, size - seeded) }, (_, k) => productCreatedEvent(seeded + k)));
         if ((seeded / BATCH) % 20 === 0) log(`query scaling: ${seeded.toLocaleString('en-US')} of ${size.toLocaleString('en-US')} views written`);
       }
       seeded = size;

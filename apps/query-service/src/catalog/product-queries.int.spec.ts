@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { MongoClient, type Db } from 'mongodb';
-import { catalogV1, commonV1 } from '@cqrs/contracts';
+import { catalogV1 } from '@cqrs/contracts';
 import { productsProjection, queryTokens, type ProductViewDocument } from '@cqrs/catalog-read-model';
 import { ProjectionApplier, ViewCatalog } from '@cqrs/projections';
-import { isolatedEnvironment, LOCAL_URLS } from '@cqrs/testing';
+import { isolatedEnvironment, LOCAL_URLS, productCreatedEvent } from '@cqrs/testing';
 import { ProductQueries, type Page } from './product-queries';
 
 jest.setTimeout(180_000);
@@ -12,22 +11,11 @@ const isolated = isolatedEnvironment();
 let client: MongoClient;
 let db: Db;
 
-const WORDS = ['espresso', 'latte', 'mocha', 'crème', 'brûlée', 'tarte', 'tatin', 'canelé', 'madeleine', 'financier'];
 const COUNT = 600;
 
-function created(i: number): { envelope: commonV1.EventEnvelope; deliveries: number } {
-  const productId = randomUUID();
-  const payload = catalogV1.ProductCreated.encode({
-    productId,
-    sku: `S-${i}`,
-    name: `${WORDS[i % 10]} ${WORDS[(i * 7) % 10]} ${i}`,
-    description: `A ${WORDS[(i * 3) % 10]} for the test`,
-    price: { currencyCode: i % 5 === 0 ? 'USD' : 'EUR', amountMinor: 100 + ((i * 37) % 500) },
-    initialStock: i % 4,
-  }).finish();
-  const envelope = commonV1.EventEnvelope.fromPartial({ eventId: randomUUID(), streamType: 'catalog.product', aggregateId: productId, version: 1, eventType: 'catalog.v1.ProductCreated', payload: Buffer.from(payload), occurredAt: new Date(Date.UTC(2026, 0, 1) + i * 1_000) });
-  return { envelope, deliveries: 1 };
-}
+/** Some in USD, some out of stock, created a second apart (creation order is the series order). */
+const created = (i: number) =>
+  productCreatedEvent(i, { price: { currencyCode: i % 5 === 0 ? 'USD' : 'EUR', amountMinor: 100 + ((i * 37) % 500) }, initialStock: i % 4 }, new Date(Date.UTC(2026, 0, 1) + i * 1_000));
 
 beforeAll(async () => {
   client = new MongoClient(LOCAL_URLS.MONGODB_URL);

@@ -25,3 +25,4 @@ export { startCatalogStack } from './catalog-stack';
 export type { CatalogStack } from './catalog-stack';
 export { startPrivateFerretDb } from './private-ferretdb';
 export type { PrivateFerretDb } from './private-ferretdb';
+export { MENU_WORDS, productCreatedEvent } from './catalog-events';
