@@ -99,10 +99,15 @@ export class ProductQueries {
     const query = queryFingerprint(['search', tokens]);
     const cursor = decodePageToken(pageToken, query);
     const { products: collection, postings } = await this.collections();
-    const estimates = await Promise.all(tokens.map(async (token) => ({ token, postings: (await postings.find({ sampleToken: token }, { projection: { _id: 1 } }).toArray()).length * SEARCH_SAMPLE_RATE })));
+    const scanFrom = this.options.searchScanFromPostings ?? DEFAULT_SEARCH_SCAN_FROM_POSTINGS;
+    // Counting stops where a token is common enough to scan for: FerretDB stops decoding there.
+    const enough = Math.ceil(scanFrom / SEARCH_SAMPLE_RATE) + 1;
+    const estimates = await Promise.all(
+      tokens.map(async (token) => ({ token, postings: (await postings.find({ sampleToken: token }, { projection: { _id: 1 } }).limit(enough).toArray()).length * SEARCH_SAMPLE_RATE })),
+    );
     const rarest = estimates.reduce((a, b) => (b.postings < a.postings ? b : a));
     const matches = (view: ProductViewDocument) => !view.deleted && tokens.every((t) => view.tokens.includes(t));
-    if (rarest.postings >= (this.options.searchScanFromPostings ?? DEFAULT_SEARCH_SCAN_FROM_POSTINGS)) {
+    if (rarest.postings >= scanFrom) {
       const scan = await scanInOrder<ProductViewDocument>(this.db, collection.collectionName, { order: CREATED, after: positionOf(cursor), want: pageSize + 1, accept: matches, maxBuckets: this.options.maxBucketsPerCall ?? DEFAULT_MAX_BUCKETS_PER_CALL });
       return this.pageOf(scan.views, pageSize, CREATED, query, scan.resume);
     }
