@@ -1,5 +1,6 @@
 export * as catalogV1 from './catalog-v1';
 export * as commonV1 from './common-v1';
+export * as ordersV1 from './orders-v1';
 export * as googleRpc from './google-rpc';
 export * as healthV1 from './generated/health/v1/health';
 export { contractFileDescriptors } from './file-descriptors';

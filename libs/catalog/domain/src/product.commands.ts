@@ -11,4 +11,8 @@ export type ChangeProductPrice = Message<'ChangeProductPrice', { productId: stri
 export type AdjustProductStock = Message<'AdjustProductStock', { productId: string; delta: number; reason: string }>;
 export type DeleteProduct = Message<'DeleteProduct', { productId: string; reason: string }>;
 
-export type ProductCommand = CreateProduct | UpdateProductDetails | ChangeProductPrice | AdjustProductStock | DeleteProduct;
+/** Sets units aside for an order (from the catalog's reaction to OrderPlaced, never from a caller). */
+export type ReserveStock = Message<'ReserveStock', { productId: string; orderId: string; quantity: number }>;
+export type ReleaseStock = Message<'ReleaseStock', { productId: string; orderId: string; quantity: number }>;
+export type ConsumeStock = Message<'ConsumeStock', { productId: string; orderId: string; quantity: number }>;
+export type ProductCommand = CreateProduct | UpdateProductDetails | ChangeProductPrice | AdjustProductStock | DeleteProduct | ReserveStock | ReleaseStock | ConsumeStock;

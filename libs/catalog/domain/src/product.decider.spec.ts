@@ -143,6 +143,59 @@ describe('Product', () => {
     });
   });
 
+  describe('stock reserved for orders', () => {
+    const orderId = '7d0c4d3e-3b1f-4a8e-9f3a-5c2e1b0a9d8c';
+    const reserved = (quantity: number, total: number): ProductEvent => ({ type: 'ProductStockReserved', data: { productId, orderId, quantity, reserved: total } });
+
+    it('reserves what is available and counts it as reserved, not taken', () => {
+      given([created]).when({ type: 'ReserveStock', data: { productId, orderId, quantity: 10 } }).then([reserved(10, 10)]);
+    });
+
+    it('refuses to reserve more than is available (on hand less reserved)', () => {
+      given([created, reserved(7, 7)])
+        .when({ type: 'ReserveStock', data: { productId, orderId, quantity: 4 } })
+        .thenThrows(IllegalStateError, (err) => {
+          expect(err.reason).toBe('INSUFFICIENT_STOCK');
+          expect(err.message).toContain('has 3 available');
+        });
+    });
+
+    it('cannot take on-hand stock below what is reserved', () => {
+      given([created, reserved(7, 7)])
+        .when({ type: 'AdjustProductStock', data: { productId, delta: -4, reason: 'broken' } })
+        .thenThrows(IllegalStateError, (err) => expect(err.reason).toBe('STOCK_RESERVED'));
+      given([created, reserved(7, 7)])
+        .when({ type: 'AdjustProductStock', data: { productId, delta: -3, reason: 'broken' } })
+        .then([{ type: 'ProductStockAdjusted', data: { productId, delta: -3, reason: 'broken', stock: 7 } }]);
+    });
+
+    it('releases reserved units back to available', () => {
+      given([created, reserved(7, 7)])
+        .when({ type: 'ReleaseStock', data: { productId, orderId, quantity: 7 } })
+        .then([{ type: 'ProductStockReleased', data: { productId, orderId, quantity: 7, reserved: 0 } }]);
+    });
+
+    it('consumes reserved units: out of stock and out of reserved', () => {
+      given([created, reserved(7, 7)])
+        .when({ type: 'ConsumeStock', data: { productId, orderId, quantity: 7 } })
+        .then([{ type: 'ProductStockConsumed', data: { productId, orderId, quantity: 7, stock: 3, reserved: 0 } }]);
+    });
+
+    it('refuses to release or consume more than is reserved (a reservation applied twice)', () => {
+      for (const type of ['ReleaseStock', 'ConsumeStock'] as const) {
+        given([created, reserved(2, 2)])
+          .when({ type, data: { productId, orderId, quantity: 3 } })
+          .thenThrows(IllegalStateError, (err) => expect(err.reason).toBe('NOT_RESERVED'));
+      }
+    });
+
+    it('refuses to delete a product with reserved units', () => {
+      given([created, reserved(1, 1)])
+        .when({ type: 'DeleteProduct', data: { productId, reason: '' } })
+        .thenThrows(IllegalStateError, (err) => expect(err.reason).toBe('STOCK_RESERVED'));
+    });
+  });
+
   describe('a deleted product', () => {
     it.each<ProductCommand>([
       { type: 'UpdateProductDetails', data: { productId, name: 'x' } },

@@ -1,7 +1,7 @@
 import type { Decider } from '@cqrs/decider';
 import { AlreadyExistsError, IllegalStateError, NotFoundError, ValidationError, type FieldViolation } from '@cqrs/errors';
 import { moneyViolations } from './money';
-import type { AdjustProductStock, ChangeProductPrice, CreateProduct, DeleteProduct, ProductCommand, UpdateProductDetails } from './product.commands';
+import type { AdjustProductStock, ChangeProductPrice, ConsumeStock, CreateProduct, DeleteProduct, ProductCommand, ReleaseStock, ReserveStock, UpdateProductDetails } from './product.commands';
 import type { ProductEvent } from './product.events';
 import { checkDescription, checkName, checkReason, checkSku, throwIfAny } from './product.rules';
 import type { ActiveProduct, ProductState } from './product.state';
@@ -26,6 +26,12 @@ function decide(command: ProductCommand, state: ProductState): ProductEvent[] {
       return adjustStock(command, active(state, command.data.productId));
     case 'DeleteProduct':
       return remove(command, active(state, command.data.productId));
+    case 'ReserveStock':
+      return reserve(command, active(state, command.data.productId));
+    case 'ReleaseStock':
+      return release(command, active(state, command.data.productId));
+    case 'ConsumeStock':
+      return consume(command, active(state, command.data.productId));
     default: {
       const _exhaustive: never = command;
       throw new Error(`unknown command ${JSON.stringify(_exhaustive)}`);
@@ -82,6 +88,12 @@ function adjustStock(command: AdjustProductStock, state: ActiveProduct): Product
       metadata: { product_id: state.productId, stock: String(state.stock), delta: String(delta) },
     });
   }
+  if (stock < state.reserved) {
+    throw new IllegalStateError(`product ${state.productId} has ${state.stock} on hand of which ${state.reserved} are reserved for orders; it cannot go down by ${-delta}`, {
+      reason: 'STOCK_RESERVED',
+      metadata: { product_id: state.productId, stock: String(state.stock), reserved: String(state.reserved), delta: String(delta) },
+    });
+  }
   return [{ type: 'ProductStockAdjusted', data: { productId: state.productId, delta, reason, stock } }];
 }
 
@@ -89,7 +101,54 @@ function remove(command: DeleteProduct, state: ActiveProduct): ProductEvent[] {
   const violations: FieldViolation[] = [];
   const reason = checkReason(command.data.reason, violations);
   throwIfAny(violations);
+  if (state.reserved > 0) {
+    throw new IllegalStateError(`product ${state.productId} has ${state.reserved} units reserved for orders; it can be deleted once they are served or cancelled`, {
+      reason: 'STOCK_RESERVED',
+      metadata: { product_id: state.productId, reserved: String(state.reserved) },
+    });
+  }
   return [{ type: 'ProductDeleted', data: { productId: state.productId, reason } }];
+}
+
+function reserve(command: ReserveStock, state: ActiveProduct): ProductEvent[] {
+  const { orderId, quantity } = command.data;
+  checkQuantity(quantity);
+  const available = state.stock - state.reserved;
+  if (quantity > available) {
+    throw new IllegalStateError(`product ${state.productId} has ${available} available; the order asks for ${quantity}`, {
+      reason: 'INSUFFICIENT_STOCK',
+      metadata: { product_id: state.productId, available: String(available), quantity: String(quantity) },
+    });
+  }
+  return [{ type: 'ProductStockReserved', data: { productId: state.productId, orderId, quantity, reserved: state.reserved + quantity } }];
+}
+
+function release(command: ReleaseStock, state: ActiveProduct): ProductEvent[] {
+  const { orderId, quantity } = command.data;
+  checkQuantity(quantity);
+  checkReserved(state, quantity);
+  return [{ type: 'ProductStockReleased', data: { productId: state.productId, orderId, quantity, reserved: state.reserved - quantity } }];
+}
+
+function consume(command: ConsumeStock, state: ActiveProduct): ProductEvent[] {
+  const { orderId, quantity } = command.data;
+  checkQuantity(quantity);
+  checkReserved(state, quantity);
+  return [{ type: 'ProductStockConsumed', data: { productId: state.productId, orderId, quantity, stock: state.stock - quantity, reserved: state.reserved - quantity } }];
+}
+
+function checkQuantity(quantity: number): void {
+  if (!Number.isSafeInteger(quantity) || quantity < 1) throw new ValidationError([{ field: 'quantity', description: 'must be a whole number, one or more' }]);
+}
+
+/** Releasing or consuming more than is reserved would mean a reservation was applied twice. */
+function checkReserved(state: ActiveProduct, quantity: number): void {
+  if (quantity > state.reserved) {
+    throw new IllegalStateError(`product ${state.productId} has ${state.reserved} reserved; ${quantity} cannot be given back`, {
+      reason: 'NOT_RESERVED',
+      metadata: { product_id: state.productId, reserved: String(state.reserved), quantity: String(quantity) },
+    });
+  }
 }
 
 /** The product if it exists and is not deleted; NOT_FOUND or FAILED_PRECONDITION otherwise. */
@@ -105,7 +164,7 @@ function evolve(state: ProductState, event: ProductEvent): ProductState {
   switch (event.type) {
     case 'ProductCreated': {
       const { productId, sku, name, description, price, initialStock } = event.data;
-      return { status: 'Active', productId, sku, name, description, price, stock: initialStock };
+      return { status: 'Active', productId, sku, name, description, price, stock: initialStock, reserved: 0 };
     }
     case 'ProductDetailsUpdated':
       return state.status === 'Active' ? { ...state, ...definedOnly(event.data) } : state;
@@ -115,6 +174,11 @@ function evolve(state: ProductState, event: ProductEvent): ProductState {
       return state.status === 'Active' ? { ...state, stock: event.data.stock } : state;
     case 'ProductDeleted':
       return state.status === 'Active' ? { status: 'Deleted', productId: state.productId, sku: state.sku } : state;
+    case 'ProductStockReserved':
+    case 'ProductStockReleased':
+      return state.status === 'Active' ? { ...state, reserved: event.data.reserved } : state;
+    case 'ProductStockConsumed':
+      return state.status === 'Active' ? { ...state, stock: event.data.stock, reserved: event.data.reserved } : state;
     default: {
       const _exhaustive: never = event;
       throw new Error(`unknown event ${JSON.stringify(_exhaustive)}`);

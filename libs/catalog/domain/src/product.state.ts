@@ -9,7 +9,10 @@ export type ProductState =
       readonly name: string;
       readonly description: string;
       readonly price: Money;
+      /** Units on hand, reserved ones included. */
       readonly stock: number;
+      /** Units on hand set aside for orders not yet served. */
+      readonly reserved: number;
     }
   | { readonly status: 'Deleted'; readonly productId: string; readonly sku: string };
 
