@@ -20,6 +20,24 @@ export interface EventCodec<Event> {
   decode(stored: EncodedEvent): Event;
 }
 
+/** What loading a stream needs: its type, how its events fold into a state, its codec and snapshots. */
+export interface LoadableAggregate<State, Event> {
+  readonly streamType: string;
+  readonly decider: Pick<Decider<State, never, Event>, 'initialState' | 'evolve'>;
+  readonly codec: EventCodec<Event>;
+  readonly snapshots?: SnapshotPolicy<State>;
+}
+
+/** Events a decision across several streams writes to one of them. */
+export interface StreamWrite<Event> {
+  readonly aggregate: LoadableAggregate<unknown, Event>;
+  readonly aggregateId: string;
+  readonly events: readonly Event[];
+}
+
+/** Loads a stream's current state for a decision across several streams. */
+export type StreamLoader = <State, Event>(aggregate: LoadableAggregate<State, Event>, aggregateId: string) => Promise<State>;
+
 /** What the platform needs to know of an aggregate; a bounded context declares one per aggregate. */
 export interface AggregateType<State, Command, Event> {
   /** e.g. "catalog.product"; stream ids and subjects are made from it. */
@@ -107,6 +125,49 @@ export class CommandExecutor {
     });
   }
 
+  /**
+   * Decides across several streams and appends every stream's events in one transaction, each at
+   * the version it was loaded at: all or nothing. A lost race is decided again on fresh loads
+   * (bounded, with jitter). States are always read from the store here, never from the cache, as
+   * a decision may rest on a stream it does not write.
+   */
+  async executeAcross(decide: (load: StreamLoader) => Promise<ReadonlyArray<StreamWrite<unknown>>>, context: { metadata: EventMetadata; now: Date }): Promise<AppendResult[]> {
+    for (let attempt = 1; ; attempt++) {
+      const loaded = new Map<string, { version: number; snapshotVersion: number }>();
+      const load: StreamLoader = async (aggregate, aggregateId) => {
+        const streamId = streamIdOf(aggregate.streamType, aggregateId);
+        const { state, version, snapshotVersion } = await this.load(aggregate, streamId);
+        loaded.set(streamId, { version, snapshotVersion });
+        return state;
+      };
+      const writes = (await decide(load)).filter((write) => write.events.length > 0);
+      if (writes.length === 0) return [];
+      const requests = writes.map((write) => {
+        const streamId = streamIdOf(write.aggregate.streamType, write.aggregateId);
+        const at = loaded.get(streamId);
+        if (at === undefined) throw new Error(`${streamId} is written by a decision that did not load it`);
+        return {
+          streamType: write.aggregate.streamType,
+          aggregateId: write.aggregateId,
+          expectedVersion: at.version,
+          events: write.events.map((event) => ({ eventId: randomUUID(), ...write.aggregate.codec.encode(event) })),
+          metadata: context.metadata,
+          occurredAt: context.now,
+        };
+      });
+      try {
+        const results = await this.store.appendAll(requests);
+        this.options.onCommitted?.();
+        for (const result of results) this.states.delete(result.streamId);
+        return results;
+      } catch (err) {
+        for (const streamId of loaded.keys()) this.states.delete(streamId);
+        if (!(err instanceof ConcurrencyError) || attempt >= this.maxAttempts) throw err;
+        await sleep(Math.random() * Math.min(10 * 2 ** attempt, 500));
+      }
+    }
+  }
+
   private async attempt<State, Command, Event>(aggregate: AggregateType<State, Command, Event>, request: CommandRequest<Command>, streamId: string): Promise<AppendResult> {
     const cached = this.states.get(streamId) as (CachedState & { state: State }) | undefined;
     const { state, version, snapshotVersion } = cached ?? (await this.load(aggregate, streamId));
@@ -153,7 +214,7 @@ export class CommandExecutor {
   }
 
   /** The aggregate's state: from its snapshot (when usable) plus the events after it. */
-  private async load<State, Command, Event>(aggregate: AggregateType<State, Command, Event>, streamId: string) {
+  private async load<State, Event>(aggregate: LoadableAggregate<State, Event>, streamId: string) {
     const policy = aggregate.snapshots;
     const snapshot = policy !== undefined && this.snapshots !== undefined ? await this.snapshots.load(streamId) : undefined;
     const usable = snapshot !== undefined && policy !== undefined && snapshot.schemaVersion === policy.schemaVersion ? snapshot : undefined;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { AlreadyExistsError, ConcurrencyError, IllegalStateError, ValidationError } from '@cqrs/errors';
 import { isolatedEnvironment, LOCAL_URLS } from '@cqrs/testing';
-import { CommandExecutor } from './command-executor';
+import { CommandExecutor, type StreamLoader } from './command-executor';
 import { EventStore } from './event-store';
 import { migrateToLatest } from './migrations/migration-source';
 import { createMysql, ensureDatabase } from './mysql-connection';
@@ -158,6 +158,58 @@ describe('CommandExecutor', () => {
     expect(failure).toBeInstanceOf(ValidationError);
     expect((failure as ValidationError).violations[0]?.field).toBe('request_id');
     expect((failure as ValidationError).reason).toBe('REQUEST_ID_REUSED');
+  });
+});
+
+describe('decisions across several streams', () => {
+  /** Moves `by` from one counter to another: both streams change, or neither. */
+  const transfer = (from: string, to: string, by: number) => async (load: StreamLoader) => {
+    const [source, target] = [await load(counterAggregate, from), await load(counterAggregate, to)];
+    if (source.total < by) return [];
+    return [
+      { aggregate: counterAggregate, aggregateId: from, events: [{ type: 'Added' as const, data: { by: -by, total: source.total - by } }] },
+      { aggregate: counterAggregate, aggregateId: to, events: [{ type: 'Added' as const, data: { by, total: target.total + by } }] },
+    ];
+  };
+  const totalOf = async (id: string) => {
+    const events = await store.readStream(streamIdOf('test.counter', id));
+    return events.reduce((sum, e) => sum + (JSON.parse(e.payload.toString()) as { by: number }).by, 0);
+  };
+
+  it('writes nothing to any stream when one of them moved (ConcurrencyError names it)', async () => {
+    const [a, b] = [randomUUID(), randomUUID()];
+    await store.append({ streamType: 'test.counter', aggregateId: b, expectedVersion: 0, events: [{ eventId: randomUUID(), type: 'test.Added', schemaVersion: 1, payload: Buffer.from('{"by":1,"total":1}') }], metadata: {}, occurredAt: now });
+    const before = await rowCounts();
+    const event = () => ({ eventId: randomUUID(), type: 'test.Added', schemaVersion: 1, payload: Buffer.from('{"by":1,"total":1}') });
+    const attempt = store.appendAll([
+      { streamType: 'test.counter', aggregateId: a, expectedVersion: 0, events: [event()], metadata: {}, occurredAt: now },
+      { streamType: 'test.counter', aggregateId: b, expectedVersion: 0, events: [event()], metadata: {}, occurredAt: now },
+    ]);
+    await expect(attempt).rejects.toThrow(ConcurrencyError);
+    await expect(attempt).rejects.toMatchObject({ streamId: streamIdOf('test.counter', b) });
+    expect(await rowCounts()).toEqual(before);
+  });
+
+  it('lands 60 racing transfers from two processes exactly once each, never taking a counter below zero', async () => {
+    const [a, b] = [randomUUID(), randomUUID()];
+    const executors = [new CommandExecutor(store, { maxAttempts: 40 }), new CommandExecutor(store, { maxAttempts: 40 })];
+    await executors[0]?.execute(counterAggregate, { aggregateId: a, command: add(40), metadata: {}, now });
+    const context = { metadata: {}, now };
+    const results = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => (executors[i % 2] as CommandExecutor).executeAcross(i % 3 === 2 ? transfer(b, a, 1) : transfer(a, b, 1), context)),
+    );
+    const [fromA, fromB] = [results.filter((r, i) => i % 3 !== 2 && r.length === 2).length, results.filter((r, i) => i % 3 === 2 && r.length === 2).length];
+    expect(fromA).toBeGreaterThan(0);
+    expect(await totalOf(a)).toBe(40 - fromA + fromB);
+    expect(await totalOf(b)).toBe(fromA - fromB);
+    expect((await totalOf(a)) + (await totalOf(b))).toBe(40);
+  });
+
+  it('refuses to write a stream the decision did not load', async () => {
+    const executor = new CommandExecutor(store);
+    await expect(
+      executor.executeAcross(async () => [{ aggregate: counterAggregate, aggregateId: randomUUID(), events: [{ type: 'Added' as const, data: { by: 1, total: 1 } }] }], { metadata: {}, now }),
+    ).rejects.toThrow(/did not load it/);
   });
 });
 

@@ -78,68 +78,40 @@ export class EventStore {
    * the request id was committed meanwhile; in each case nothing is written.
    */
   async append(request: AppendRequest): Promise<AppendResult> {
-    const streamId = streamIdOf(request.streamType, request.aggregateId);
+    const [result] = await this.appendAll([request]);
+    if (result === undefined) throw new Error('append wrote no result');
+    return result;
+  }
+
+  /**
+   * Appends to several streams in one transaction: every stream at its expected version, or
+   * nothing is written (ConcurrencyError names the first stream that moved). Streams are written
+   * in stream id order, so two such appends lock rows in the same order; a deadlock MySQL still
+   * reports is a lost race like any other (ConcurrencyError).
+   */
+  async appendAll(requests: readonly AppendRequest[]): Promise<AppendResult[]> {
+    const order = requests.map((request, index) => ({ request, index, streamId: streamIdOf(request.streamType, request.aggregateId) }));
+    order.sort((a, b) => (a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : 0));
+    let current: AppendRequest | undefined;
     try {
       return await this.db.transaction(async (trx) => {
-        let version = request.expectedVersion;
-        let position = 0;
-        if (request.events.length > 0) {
-          const metadata = JSON.stringify(request.metadata);
-          const inserted = await insertOrThrow(trx('events').insert(
-            request.events.map((event) => ({
-              event_id: event.eventId,
-              stream_id: streamId,
-              stream_type: request.streamType,
-              version: ++version,
-              event_type: event.type,
-              schema_version: event.schemaVersion,
-              payload: event.payload,
-              metadata,
-              occurred_at: request.occurredAt,
-            })),
-          ), () => new VersionTakenError());
-          // One event: its position is the insert id. Several: auto-increment ids of one insert are
-          // consecutive only in some lock modes (not MySQL 8's default), so they are read back.
-          const positions =
-            request.events.length === 1
-              ? [Number(inserted[0])]
-              : ((await trx('events').select('position').where('stream_id', streamId).andWhere('version', '>', request.expectedVersion).orderBy('version')) as { position: number }[]).map((row) => Number(row.position));
-          await trx('event_outbox').insert(positions.map((p) => ({ position: p })));
-          position = positions[positions.length - 1] ?? 0;
-        } else {
-          position = await lastPosition(trx, streamId);
+        const results: AppendResult[] = new Array<AppendResult>(requests.length);
+        for (const { request, index } of order) {
+          current = request;
+          results[index] = await appendIn(trx, request);
         }
-        for (const claim of request.claims ?? []) {
-          await insertOrThrow(
-            trx('unique_claims').insert({ scope: claim.scope, value: claim.value, stream_id: streamId }),
-            () => new AlreadyExistsError(`${claim.scope} "${claim.value}" is already taken`, { reason: 'UNIQUE_VALUE_TAKEN', metadata: { scope: claim.scope, value: claim.value } }),
-          );
-        }
-        for (const release of request.releases ?? []) {
-          await trx('unique_claims').where({ scope: release.scope, value: release.value, stream_id: streamId }).delete();
-        }
-        const idempotency = request.idempotency;
-        if (idempotency !== undefined) {
-          await insertOrThrow(trx('idempotency_records').insert({
-            request_id: idempotency.requestId,
-            method: idempotency.method,
-            request_hash: idempotency.requestHash,
-            stream_id: streamId,
-            aggregate_id: request.aggregateId,
-            version,
-            position,
-            created_at: request.occurredAt,
-          }), () => new IdempotencyRaceError(idempotency.requestId));
-        }
-        return { streamId, aggregateId: request.aggregateId, version, position };
+        return results;
       });
     } catch (err) {
-      throw await this.explainAppendFailure(err, request, streamId);
+      const code = (err as { code?: string } | null)?.code;
+      const lostRace = err instanceof VersionTakenError || code === 'ER_LOCK_DEADLOCK' || code === 'ER_LOCK_WAIT_TIMEOUT';
+      throw await this.explainAppendFailure(lostRace ? new VersionTakenError() : err, current ?? requests[0]);
     }
   }
 
-  private async explainAppendFailure(err: unknown, request: AppendRequest, streamId: string): Promise<unknown> {
-    if (err instanceof VersionTakenError) {
+  private async explainAppendFailure(err: unknown, request: AppendRequest | undefined): Promise<unknown> {
+    if (err instanceof VersionTakenError && request !== undefined) {
+      const streamId = streamIdOf(request.streamType, request.aggregateId);
       return new ConcurrencyError(streamId, request.expectedVersion, await this.currentVersion(streamId));
     }
     if (err instanceof AlreadyExistsError || err instanceof IdempotencyRaceError) return err;
@@ -158,6 +130,62 @@ export class EventStore {
 async function lastPosition(trx: Knex.Transaction, streamId: string): Promise<number> {
   const row = await trx('events').max({ position: 'position' }).where('stream_id', streamId).first();
   return Number(row?.position ?? 0);
+}
+
+/** One stream's part of an append: events, their outbox rows, unique claims, idempotency record. */
+async function appendIn(trx: Knex.Transaction, request: AppendRequest): Promise<AppendResult> {
+  const streamId = streamIdOf(request.streamType, request.aggregateId);
+  let version = request.expectedVersion;
+  let position = 0;
+  if (request.events.length > 0) {
+    const metadata = JSON.stringify(request.metadata);
+    const inserted = await insertOrThrow(trx('events').insert(
+      request.events.map((event) => ({
+        event_id: event.eventId,
+        stream_id: streamId,
+        stream_type: request.streamType,
+        version: ++version,
+        event_type: event.type,
+        schema_version: event.schemaVersion,
+        payload: event.payload,
+        metadata,
+        occurred_at: request.occurredAt,
+      })),
+    ), () => new VersionTakenError());
+    // One event: its position is the insert id. Several: auto-increment ids of one insert are
+    // consecutive only in some lock modes (not MySQL 8's default), so they are read back.
+    const positions =
+      request.events.length === 1
+        ? [Number(inserted[0])]
+        : ((await trx('events').select('position').where('stream_id', streamId).andWhere('version', '>', request.expectedVersion).orderBy('version')) as { position: number }[]).map((row) => Number(row.position));
+    await trx('event_outbox').insert(positions.map((p) => ({ position: p })));
+    position = positions[positions.length - 1] ?? 0;
+  } else {
+    position = await lastPosition(trx, streamId);
+  }
+  for (const claim of request.claims ?? []) {
+    await insertOrThrow(
+      trx('unique_claims').insert({ scope: claim.scope, value: claim.value, stream_id: streamId }),
+      () => new AlreadyExistsError(`${claim.scope} "${claim.value}" is already taken`, { reason: 'UNIQUE_VALUE_TAKEN', metadata: { scope: claim.scope, value: claim.value } }),
+    );
+  }
+  for (const release of request.releases ?? []) {
+    await trx('unique_claims').where({ scope: release.scope, value: release.value, stream_id: streamId }).delete();
+  }
+  const idempotency = request.idempotency;
+  if (idempotency !== undefined) {
+    await insertOrThrow(trx('idempotency_records').insert({
+      request_id: idempotency.requestId,
+      method: idempotency.method,
+      request_hash: idempotency.requestHash,
+      stream_id: streamId,
+      aggregate_id: request.aggregateId,
+      version,
+      position,
+      created_at: request.occurredAt,
+    }), () => new IdempotencyRaceError(idempotency.requestId));
+  }
+  return { streamId, aggregateId: request.aggregateId, version, position };
 }
 
 /** Another append took one of the versions (or event ids) first. */
