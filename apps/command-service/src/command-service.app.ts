@@ -1,7 +1,7 @@
-import { catalogV1 } from '@cqrs/contracts';
+import { catalogV1, ordersV1, type commonV1 } from '@cqrs/contracts';
 import { startGrpcServer, type RunningGrpcServer } from '@cqrs/grpc-kit';
 import type { Logger } from '@cqrs/logging';
-import { JetStreamEventPublisher, NatsClient, natsProbe } from '@cqrs/messaging';
+import { ensureEventStream, JetStreamEventPublisher, JetStreamReaction, NatsClient, natsProbe } from '@cqrs/messaging';
 import {
   CommandExecutor,
   createMysql,
@@ -15,10 +15,16 @@ import {
   SnapshotStore,
 } from '@cqrs/write-store';
 import { catalogCommandHandlers } from './catalog/catalog-command.handlers';
+import { STOCK_RESERVATION_REACTION, stockReservationReaction } from './catalog/stock-reservation.reaction';
+import { ordersCommandHandlers } from './orders/orders-command.handlers';
+import { RESERVATION_OUTCOME_REACTION, reservationOutcomeReaction } from './orders/reservation-outcome.reaction';
 import type { CommandServiceConfig } from './command-service.config';
 import { startRepublishResponder } from './repair/republish-responder';
 
-/** Wires the write side: event store, outbox relay to JetStream, and catalog.v1.CommandService. */
+/**
+ * Wires the write side: event store, outbox relay to JetStream, catalog.v1 and orders.v1
+ * CommandService, and the reactions that choreograph an order between the two contexts.
+ */
 export async function startCommandService(config: CommandServiceConfig, logger: Logger): Promise<RunningGrpcServer> {
   await ensureDatabase(config);
   const mysql = createMysql(config);
@@ -37,13 +43,26 @@ export async function startCommandService(config: CommandServiceConfig, logger: 
   const executor = new CommandExecutor(store, { onCommitted: () => relay.wake(), stateCacheSize: config.COMMAND_STATE_CACHE_SIZE }, new SnapshotStore(mysql));
   relay.start();
   const republish = nats.ready.then((nc) => startRepublishResponder(nc, store, publisher, config.NATS_SUBJECT_PREFIX, logger.child({ component: 'republish' })));
+  const reactions = nats.ready.then(async (nc) => {
+    await ensureEventStream(await nc.jetstreamManager(), config).catch((err: unknown) => logger.warn({ err }, 'could not ensure the event stream yet'));
+    const react = (reaction: { name: string; streamType: string }, handle: (envelope: commonV1.EventEnvelope) => Promise<void>) => {
+      const options = { ...reaction, stream: config.NATS_STREAM, subjectPrefix: config.NATS_SUBJECT_PREFIX, concurrency: config.REACTION_CONCURRENCY, ackWaitMs: config.REACTION_ACK_WAIT_MS, handle };
+      const running = new JetStreamReaction(nc, options, logger.child({ reaction: reaction.name }));
+      running.start();
+      return running;
+    };
+    return [react(STOCK_RESERVATION_REACTION, stockReservationReaction(executor)), react(RESERVATION_OUTCOME_REACTION, reservationOutcomeReaction(executor))];
+  });
 
   return startGrpcServer({
     config,
     logger,
-    services: [{ definition: catalogV1.CommandServiceService, implementation: catalogCommandHandlers(executor, logger) }],
+    services: [
+      { definition: catalogV1.CommandServiceService, implementation: catalogCommandHandlers(executor, logger) },
+      { definition: ordersV1.CommandServiceService, implementation: ordersCommandHandlers(executor, logger) },
+    ],
     probes: [mysqlProbe(mysql), natsProbe(nats)],
     beforeDrain: () => void republish.then((subscription) => subscription.unsubscribe()),
-    onShutdown: [() => relay.stop(), () => nats.close(), () => mysql.destroy()],
+    onShutdown: [async () => void (await Promise.all((await reactions).map((reaction) => reaction.stop()))), () => relay.stop(), () => nats.close(), () => mysql.destroy()],
   });
 }

@@ -12,6 +12,10 @@ export const commandServiceEnv = {
   RELAY_SWEEP_INTERVAL_MS: intVar(1_000, 50, 60_000),
   /** Aggregates whose state is kept between commands (0 loads every aggregate from MySQL each time). */
   COMMAND_STATE_CACHE_SIZE: intVar(10_000, 0, 10_000_000),
+  /** Events each reaction (stock reservation, order confirmation) handles at once. */
+  REACTION_CONCURRENCY: intVar(8, 1, 256),
+  /** After a crash, the events a reaction held come back this late. */
+  REACTION_ACK_WAIT_MS: intVar(10_000, 1_000, 600_000),
 };
 
 export type CommandServiceConfig = ConfigOf<typeof commandServiceEnv>;

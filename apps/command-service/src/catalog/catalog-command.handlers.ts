@@ -5,7 +5,8 @@ import type { FieldViolation } from '@cqrs/errors';
 import { unary, type RequestContext, type ServiceHandlers } from '@cqrs/grpc-kit';
 import type { Logger } from '@cqrs/logging';
 import type { CommandExecutor } from '@cqrs/write-store';
-import { checkCommonFields, checkUuid, eventMetadataOf, idempotencyKeyOf, throwIfViolations, toCommandAck, type CommandRequestFields } from '../commands/command-request';
+import { checkCommonFields, checkUuid, throwIfViolations, type CommandRequestFields } from '../commands/command-request';
+import { runCommand } from '../commands/run-command';
 import { productAggregate } from './product.aggregate';
 
 const SERVICE = 'catalog.v1.CommandService';
@@ -13,23 +14,8 @@ const DETAIL_FIELDS = ['name', 'description'] as const;
 
 /** catalog.v1.CommandService: each RPC checks its request, then runs one Product command. */
 export function catalogCommandHandlers(executor: CommandExecutor, logger: Logger): ServiceHandlers<catalogV1.CommandServiceServer> {
-  async function run<Req extends CommandRequestFields>(
-    method: string,
-    request: Req,
-    encode: (request: Req) => Uint8Array,
-    aggregateId: string,
-    command: ProductCommand,
-    context: RequestContext,
-  ) {
-    const result = await executor.execute(productAggregate, {
-      aggregateId,
-      command,
-      ...(request.expectedVersion !== undefined ? { expectedVersion: request.expectedVersion } : {}),
-      idempotency: idempotencyKeyOf(`${SERVICE}/${method}`, request.requestId, encode({ ...request, requestId: '' })),
-      metadata: eventMetadataOf(request.requestId, context),
-      now: new Date(),
-    });
-    return { ack: toCommandAck(result) };
+  function run<Req extends CommandRequestFields>(method: string, request: Req, encode: (request: Req) => Uint8Array, aggregateId: string, command: ProductCommand, context: RequestContext) {
+    return runCommand(executor, productAggregate, { method: `${SERVICE}/${method}`, request, encode }, aggregateId, command, context);
   }
 
   function checked(request: CommandRequestFields & { productId?: string }, more: (violations: FieldViolation[]) => void = () => undefined) {

@@ -18,6 +18,12 @@ export const productCodec: EventCodec<ProductEvent> = {
         return encoded('catalog.v1.ProductStockAdjusted', catalogV1.ProductStockAdjusted.encode(catalogV1.ProductStockAdjusted.fromPartial(event.data)).finish());
       case 'ProductDeleted':
         return encoded('catalog.v1.ProductDeleted', catalogV1.ProductDeleted.encode(catalogV1.ProductDeleted.fromPartial(event.data)).finish());
+      case 'ProductStockReserved':
+        return encoded('catalog.v1.ProductStockReserved', catalogV1.ProductStockReserved.encode(catalogV1.ProductStockReserved.fromPartial(event.data)).finish());
+      case 'ProductStockReleased':
+        return encoded('catalog.v1.ProductStockReleased', catalogV1.ProductStockReleased.encode(catalogV1.ProductStockReleased.fromPartial(event.data)).finish());
+      case 'ProductStockConsumed':
+        return encoded('catalog.v1.ProductStockConsumed', catalogV1.ProductStockConsumed.encode(catalogV1.ProductStockConsumed.fromPartial(event.data)).finish());
       default: {
         const _exhaustive: never = event;
         throw new Error(`unknown product event ${JSON.stringify(_exhaustive)}`);
@@ -43,6 +49,12 @@ export const productCodec: EventCodec<ProductEvent> = {
         return { type: 'ProductStockAdjusted', data: catalogV1.ProductStockAdjusted.decode(payload) };
       case 'catalog.v1.ProductDeleted':
         return { type: 'ProductDeleted', data: catalogV1.ProductDeleted.decode(payload) };
+      case 'catalog.v1.ProductStockReserved':
+        return { type: 'ProductStockReserved', data: catalogV1.ProductStockReserved.decode(payload) };
+      case 'catalog.v1.ProductStockReleased':
+        return { type: 'ProductStockReleased', data: catalogV1.ProductStockReleased.decode(payload) };
+      case 'catalog.v1.ProductStockConsumed':
+        return { type: 'ProductStockConsumed', data: catalogV1.ProductStockConsumed.decode(payload) };
       default:
         throw new Error(`unknown product event type ${type}`);
     }
@@ -53,6 +65,6 @@ function encoded(type: string, payload: Uint8Array): EncodedEvent {
   return { type, schemaVersion: SCHEMA_VERSION, payload: Buffer.from(payload) };
 }
 
-function money(value: { currencyCode: string; amountMinor: number } | undefined) {
+export function money(value: { currencyCode: string; amountMinor: number } | undefined) {
   return { currencyCode: value?.currencyCode ?? '', amountMinor: value?.amountMinor ?? 0 };
 }

@@ -61,6 +61,17 @@ describe('product view', () => {
     expect(view).toMatchObject({ stock: 0, inStock: false, version: 2 });
   });
 
+  it('reservations count as reserved, not gone: in stock while any unit is available; consumption takes them off hand', () => {
+    const orderId = '9a1b2c3d-0000-4000-8000-000000000009';
+    const reserved = given(created(), envelope('catalog.v1.ProductStockReserved', catalogV1.ProductStockReserved.encode({ productId, orderId, quantity: 2, reserved: 2 }).finish(), 7));
+    expect(reserved).toMatchObject({ stock: 2, reserved: 2, inStock: false, version: 2 });
+    expect(toProductView(reserved as ProductViewDocument)).toMatchObject({ stock: 2, reservedStock: 2, availableStock: 0, inStock: false });
+    const released = applyProductEvent(reserved, envelope('catalog.v1.ProductStockReleased', catalogV1.ProductStockReleased.encode({ productId, orderId, quantity: 2, reserved: 0 }).finish(), 8));
+    expect(released).toMatchObject({ stock: 2, reserved: 0, inStock: true, version: 3 });
+    const consumed = applyProductEvent(reserved, envelope('catalog.v1.ProductStockConsumed', catalogV1.ProductStockConsumed.encode({ productId, orderId, quantity: 2, stock: 0, reserved: 0 }).finish(), 9));
+    expect(consumed).toMatchObject({ stock: 0, reserved: 0, inStock: false });
+  });
+
   it('ProductDeleted → marked deleted, with no search tokens left', () => {
     const view = given(created(), envelope('catalog.v1.ProductDeleted', catalogV1.ProductDeleted.encode({ productId, reason: 'gone' }).finish(), 8));
     expect(view).toMatchObject({ deleted: true, version: 2, tokens: [] });
@@ -88,6 +99,10 @@ describe('product view', () => {
       description: 'Vanilla custard',
       price: { currencyCode: 'EUR', amountMinor: 650 },
       stock: 2,
+      reservedStock: 0,
+      availableStock: 2,
+      reservedStock: 0,
+      availableStock: 2,
       inStock: true,
       createdAt: t(0),
       updatedAt: t(0),

@@ -10,7 +10,11 @@ export interface ProductViewDocument {
   readonly nameKey: string;
   readonly description: string;
   readonly price: { readonly currencyCode: string; readonly amountMinor: number };
+  /** Units on hand, reserved ones included. */
   readonly stock: number;
+  /** Units set aside for orders not yet served (absent in views written before reservations existed). */
+  readonly reserved?: number;
+  /** Whether any unit is available: on hand less reserved. */
   readonly inStock: boolean;
   readonly createdAt: Date;
   readonly updatedAt: Date;
@@ -61,6 +65,18 @@ export function applyProductEvent(current: ProductViewDocument | undefined, enve
       const e = catalogV1.ProductStockAdjusted.decode(envelope.payload);
       return withDerived({ ...existing(current, envelope), stock: e.stock, updatedAt: at, version });
     }
+    case 'catalog.v1.ProductStockReserved': {
+      const e = catalogV1.ProductStockReserved.decode(envelope.payload);
+      return withDerived({ ...existing(current, envelope), reserved: e.reserved, updatedAt: at, version });
+    }
+    case 'catalog.v1.ProductStockReleased': {
+      const e = catalogV1.ProductStockReleased.decode(envelope.payload);
+      return withDerived({ ...existing(current, envelope), reserved: e.reserved, updatedAt: at, version });
+    }
+    case 'catalog.v1.ProductStockConsumed': {
+      const e = catalogV1.ProductStockConsumed.decode(envelope.payload);
+      return withDerived({ ...existing(current, envelope), stock: e.stock, reserved: e.reserved, updatedAt: at, version });
+    }
     case 'catalog.v1.ProductDeleted':
       catalogV1.ProductDeleted.decode(envelope.payload);
       return withDerived({ ...existing(current, envelope), deleted: true, updatedAt: at, version });
@@ -82,6 +98,8 @@ export function toProductView(doc: ProductViewDocument): catalogV1.ProductView {
     description: doc.description,
     price: { currencyCode: doc.price.currencyCode, amountMinor: doc.price.amountMinor },
     stock: doc.stock,
+    reservedStock: doc.reserved ?? 0,
+    availableStock: doc.stock - (doc.reserved ?? 0),
     inStock: doc.inStock,
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt,
@@ -97,5 +115,5 @@ function existing(current: ProductViewDocument | undefined, envelope: commonV1.E
 type Core = Omit<ProductViewDocument, 'nameKey' | 'inStock' | 'tokens'>;
 
 function withDerived(doc: Core): ProductViewDocument {
-  return { ...doc, nameKey: words(doc.name).join(' '), inStock: doc.stock > 0, tokens: doc.deleted ? [] : searchTokens(doc.name, doc.description) };
+  return { ...doc, nameKey: words(doc.name).join(' '), inStock: doc.stock - (doc.reserved ?? 0) > 0, tokens: doc.deleted ? [] : searchTokens(doc.name, doc.description) };
 }

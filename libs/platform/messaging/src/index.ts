@@ -3,3 +3,5 @@ export type { EventStreamConfig } from './event-stream';
 export { JetStreamEventPublisher } from './jetstream-publisher';
 export { NatsClient, natsProbe } from './nats-connection';
 export type { NatsConfig } from './nats-connection';
+export { JetStreamReaction } from './jetstream-reaction';
+export type { JetStreamReactionOptions } from './jetstream-reaction';
