@@ -4,10 +4,12 @@ import { commonV1, eventSubjectsOf, republishSubject, viewChangedSubject } from 
 import type { Logger } from '@cqrs/logging';
 import { ProjectionApplier, type Gap, type ProjectionApplierOptions } from './projection-applier';
 import type { ViewCatalog } from './view-catalog';
-import type { Projection, ViewDocument } from './projection';
+import { sourceKey, type Projection, type ViewDocument } from './projection';
 
 export interface JetStreamProjectorOptions {
   readonly stream: string;
+  /** The stream type this projector consumes: the projection's own (default) or one of its further sources. */
+  readonly source?: string;
   readonly subjectPrefix: string;
   /** Most events applied in one batch (one bulk write). */
   readonly batchSize?: number;
@@ -27,9 +29,9 @@ export interface JetStreamProjectorOptions {
   readonly ackWaitMs?: number;
 }
 
-/** The durable consumer of one projection: its name says who consumes what. */
-export function projectorConsumerName(projection: { readonly name: string }): string {
-  return `projector-${projection.name}`;
+/** The durable consumer of one projection (and source): its name says who consumes what. */
+export function projectorConsumerName(projection: { readonly name: string; readonly streamType: string }, source = projection.streamType): string {
+  return source === projection.streamType ? `projector-${projection.name}` : `projector-${projection.name}-${sourceKey(source)}`;
 }
 
 /**
@@ -76,6 +78,10 @@ export class JetStreamProjector<View extends ViewDocument> {
     await this.loop;
     await this.draining;
     clearInterval(this.heartbeat);
+  }
+
+  private get source(): string {
+    return this.options.source ?? this.projection.streamType;
   }
 
   private ackWaitMs(): number {
@@ -135,14 +141,14 @@ export class JetStreamProjector<View extends ViewDocument> {
 
   private async consumer(): Promise<Consumer> {
     const jsm = await this.nc.jetstreamManager();
-    const name = projectorConsumerName(this.projection);
+    const name = projectorConsumerName(this.projection, this.source);
     // In flight: two batches, one being written and one arriving meanwhile.
     const tunable = { ack_wait: nanos(this.ackWaitMs()), max_ack_pending: this.options.maxAckPending ?? this.batchSize * 2 };
     const existing = await jsm.consumers.info(this.options.stream, name).catch(() => undefined);
     if (existing === undefined) {
       await jsm.consumers.add(this.options.stream, {
         durable_name: name,
-        filter_subject: eventSubjectsOf(this.options.subjectPrefix, this.projection.streamType),
+        filter_subject: eventSubjectsOf(this.options.subjectPrefix, this.source),
         ack_policy: AckPolicy.Explicit,
         deliver_policy: DeliverPolicy.All,
         ...tunable,
@@ -215,7 +221,7 @@ export class JetStreamProjector<View extends ViewDocument> {
       this.openGaps.set(aggregateId, open);
       if (now - open.since < after || now - open.askedAt < after) continue;
       open.askedAt = now;
-      const request = commonV1.RepublishRequest.encode({ streamType: this.projection.streamType, aggregateId, fromVersion: gap.have + 1, toVersion: gap.waiting - 1 }).finish();
+      const request = commonV1.RepublishRequest.encode({ streamType: this.source, aggregateId, fromVersion: gap.have + 1, toVersion: gap.waiting - 1 }).finish();
       this.logger.warn({ aggregateId, missing: `${gap.have + 1}..${gap.waiting - 1}`, waitingMs: now - open.since }, 'gap did not fill; asking the command side to re-publish');
       this.nc.request(republishSubject(this.options.subjectPrefix), request, { timeout: 10_000 }).catch((err: unknown) => this.logger.warn({ err, aggregateId }, 're-publish request failed; will ask again'));
     }

@@ -4,7 +4,7 @@ import { BucketMaintainer } from './bucket-maintainer';
 import { chunkedBulkWrite, INSERT_CHUNK_SIZE, insertOrReplace } from './chunked-bulk-write';
 import type { commonV1 } from '@cqrs/contracts';
 import { DeadLetters } from './dead-letters';
-import type { Projection, ViewDocument } from './projection';
+import { sourceKey, versionIn, type Projection, type ViewDocument } from './projection';
 
 export interface IncomingEvent {
   readonly envelope: commonV1.EventEnvelope;
@@ -48,6 +48,9 @@ export interface ProjectionApplierOptions {
   readonly viewCacheSize?: number;
 }
 
+/** The last batch queued per collection of a multi-source projection (see applyBatch). */
+const turns = new Map<string, Promise<void>>();
+
 interface Plan<View extends ViewDocument> {
   readonly aggregateId: string;
   readonly current: View | undefined;
@@ -69,6 +72,7 @@ export class ProjectionApplier<View extends ViewDocument> {
   private readonly cache: LRUCache<string, View> | undefined;
   private readonly maxDeliveries: number;
   private readonly now: () => Date;
+  private readonly multiSource: boolean;
 
   /** The collection this applier writes views to. */
   get collection(): string {
@@ -84,7 +88,9 @@ export class ProjectionApplier<View extends ViewDocument> {
     this.derived = projection.derived && db.collection(options.derivedCollection ?? projection.derived.collection);
     this.deadLetters = new DeadLetters(db);
     this.buckets = projection.orders && new BucketMaintainer(db, this.views.collectionName, projection.orders);
-    this.cache = (options.viewCacheSize ?? 0) > 0 ? new LRUCache({ max: options.viewCacheSize ?? 0 }) : undefined;
+    this.multiSource = (projection.sources ?? []).length > 0;
+    // With several sources, another source's writer moves views all the time: a cache would mostly miss.
+    this.cache = (options.viewCacheSize ?? 0) > 0 && !this.multiSource ? new LRUCache({ max: options.viewCacheSize ?? 0 }) : undefined;
     this.maxDeliveries = options.maxDeliveries ?? 5;
     this.now = options.now ?? (() => new Date());
   }
@@ -95,7 +101,25 @@ export class ProjectionApplier<View extends ViewDocument> {
     for (const index of this.projection.derived?.indexes ?? []) await this.derived?.createIndexes([index]);
   }
 
+  /**
+   * Applies a batch. The writers of a view fed by several sources (one consumer each) take turns
+   * within a process: FerretDB v1's compare-and-set is not atomic (see the README), and two
+   * consumers of one process would otherwise race on the same views all the time.
+   */
   async applyBatch(events: readonly IncomingEvent[]): Promise<BatchResult> {
+    if (!this.multiSource) return this.applyNow(events);
+    const key = `${this.views.dbName}.${this.views.collectionName}`;
+    const previous = turns.get(key) ?? Promise.resolve();
+    const result = previous.then(() => this.applyNow(events));
+    const tail = result.then(() => undefined, () => undefined);
+    turns.set(key, tail);
+    void tail.then(() => {
+      if (turns.get(key) === tail) turns.delete(key);
+    });
+    return result;
+  }
+
+  private async applyNow(events: readonly IncomingEvent[]): Promise<BatchResult> {
     const outcomes: Outcome[] = events.map(() => 'retry');
     const groups = new Map<string, number[]>();
     events.forEach((event, index) => {
@@ -149,7 +173,7 @@ export class ProjectionApplier<View extends ViewDocument> {
       const event = events[i];
       if (event === undefined) continue;
       const { envelope } = event;
-      const have = next?.version ?? 0;
+      const have = versionIn(next, this.projection, envelope.streamType);
       if (blocked) outcomes[i] = 'gap';
       else if (envelope.version <= have) outcomes[i] = 'duplicate';
       else if (envelope.version > have + 1) {
@@ -159,7 +183,7 @@ export class ProjectionApplier<View extends ViewDocument> {
       } else {
         try {
           const applied = this.projection.apply(next, envelope);
-          next = applied ?? (next === undefined ? undefined : { ...next, version: envelope.version });
+          next = this.recorded(applied ?? next, envelope, next);
           outcomes[i] = 'applied';
         } catch (err) {
           if (event.deliveries < this.maxDeliveries) {
@@ -167,10 +191,11 @@ export class ProjectionApplier<View extends ViewDocument> {
             blocked = true;
           } else {
             await this.deadLetters.park(this.projection.name, envelope, err, event.deliveries, this.now());
+            const own = envelope.streamType === this.projection.streamType;
             next =
               next === undefined
-                ? this.projection.parked(aggregateId, envelope.version, this.now())
-                : { ...next, version: envelope.version, parkedVersions: [...(next.parkedVersions ?? []), envelope.version] };
+                ? this.recorded(this.projection.parked(aggregateId, own ? envelope.version : 0, this.now()), envelope, undefined)
+                : this.recorded({ ...next, ...(own ? { parkedVersions: [...(next.parkedVersions ?? []), envelope.version] } : {}) }, envelope, next);
             outcomes[i] = 'parked';
           }
         }
@@ -179,11 +204,19 @@ export class ProjectionApplier<View extends ViewDocument> {
     return { aggregateId, current, next, indexes };
   }
 
+  /** The view with the event's version recorded for its source; another source's event leaves `version` as it was. */
+  private recorded(view: View | undefined, envelope: commonV1.EventEnvelope, before: View | undefined): View | undefined {
+    if (view === undefined) return undefined;
+    if (envelope.streamType === this.projection.streamType) return { ...view, version: envelope.version };
+    return { ...view, version: before?.version ?? 0, sourceVersions: { ...before?.sourceVersions, [sourceKey(envelope.streamType)]: envelope.version } };
+  }
+
   /** Places the views in their ordered buckets, writes them, then keeps the buckets in shape; returns the aggregates written. */
   private async write(unplaced: ReadonlyArray<Plan<View> & { next: View }>): Promise<Set<string>> {
     if (unplaced.length === 0) return new Set<string>();
     const directories = await this.buckets?.prepare(unplaced.map((p) => ({ before: p.current, after: p.next })));
-    const plans = directories === undefined ? unplaced : unplaced.map((plan) => ({ ...plan, next: this.buckets?.place(plan.next, directories) ?? plan.next }));
+    const revised = this.multiSource ? unplaced.map((plan) => ({ ...plan, next: { ...plan.next, revision: (plan.current?.revision ?? 0) + 1 } })) : unplaced;
+    const plans = directories === undefined ? revised : revised.map((plan) => ({ ...plan, next: this.buckets?.place(plan.next, directories) ?? plan.next }));
     const written = await this.writeViews(plans);
     for (const plan of plans) {
       if (written.has(plan.aggregateId)) this.cache?.set(plan.aggregateId, plan.next);
@@ -201,7 +234,7 @@ export class ProjectionApplier<View extends ViewDocument> {
     const inserts = plans.filter((plan) => plan.current === undefined).map((plan): AnyBulkWriteOperation<View> => ({ insertOne: { document: plan.next as never } }));
     const replaces = plans.flatMap((plan): AnyBulkWriteOperation<View>[] => {
       if (plan.current === undefined) return [];
-      const filter = { _id: plan.aggregateId, version: plan.current.version } as Filter<View>;
+      const filter = (this.multiSource ? { _id: plan.aggregateId, revision: plan.current.revision } : { _id: plan.aggregateId, version: plan.current.version }) as Filter<View>;
       return [{ replaceOne: { filter, replacement: plan.next as never } }];
     });
     const [inserted, replaced] = [await chunkedBulkWrite(this.views, inserts, INSERT_CHUNK_SIZE), await chunkedBulkWrite(this.views, replaces)];
@@ -209,7 +242,14 @@ export class ProjectionApplier<View extends ViewDocument> {
     if (complete) return new Set(plans.map((p) => p.aggregateId));
     // Some compare-and-set lost (another writer moved a view): find out which ones landed.
     const landed = await Promise.all(
-      plans.map(async (plan) => ((await this.views.findOne({ _id: plan.aggregateId } as Filter<View>))?.version === plan.next.version ? plan.aggregateId : undefined)),
+      plans.map(async (plan) => {
+        const stored = await this.views.findOne({ _id: plan.aggregateId } as Filter<View>);
+        // Two writers may both have aimed at the next revision: only the one whose versions are stored landed.
+        const landed = this.multiSource
+          ? stored?.revision === plan.next.revision && stored?.version === plan.next.version && JSON.stringify(stored?.sourceVersions ?? {}) === JSON.stringify(plan.next.sourceVersions ?? {})
+          : stored?.version === plan.next.version;
+        return landed ? plan.aggregateId : undefined;
+      }),
     );
     return new Set(landed.filter((id): id is string => id !== undefined));
   }
