@@ -1,31 +1,42 @@
-import { productsProjection, type ProductViewDocument } from '@cqrs/catalog-read-model';
+import { productsProjection } from '@cqrs/catalog-read-model';
+import { ordersProjection } from '@cqrs/orders-read-model';
 import { startGrpcServer, type RunningGrpcServer } from '@cqrs/grpc-kit';
 import type { Logger } from '@cqrs/logging';
 import { ensureEventStream, NatsClient, natsProbe } from '@cqrs/messaging';
-import { JetStreamProjector, ViewCatalog } from '@cqrs/projections';
+import { JetStreamProjector, ViewCatalog, type Projection, type ViewDocument } from '@cqrs/projections';
 import { createViewDatabase, mongoProbe } from '@cqrs/view-store';
 import type { ProjectorConfig } from './projector.config';
 
-/** Runs the projections (catalog products) from JetStream into the view store; serves health. */
+/** Runs the projections (catalog products, orders) from JetStream into the view store; serves health. */
 export async function startProjector(config: ProjectorConfig, logger: Logger): Promise<RunningGrpcServer> {
   const views = createViewDatabase(config);
   const nats = new NatsClient(config, 'projector', logger);
-  let products: JetStreamProjector<ProductViewDocument> | undefined;
+  const running: Array<{ stop(): Promise<void> }> = [];
 
   // The projection starts once NATS is reachable; health meanwhile says NATS is down.
   void nats.ready.then(async (nc) => {
     await ensureEventStream(await nc.jetstreamManager(), config).catch((err: unknown) => logger.warn({ err }, 'could not ensure the event stream yet'));
-    products = new JetStreamProjector(nc, views.db, productsProjection, new ViewCatalog(views.db), logger.child({ projection: productsProjection.name }), {
-      maxDeliveries: config.PROJECTOR_MAX_DELIVERIES,
-      stream: config.NATS_STREAM,
-      subjectPrefix: config.NATS_SUBJECT_PREFIX,
-      batchSize: config.PROJECTOR_BATCH_SIZE,
-      retryDelayMs: config.PROJECTOR_RETRY_DELAY_MS,
-      gapRepairAfterMs: config.PROJECTOR_GAP_REPAIR_AFTER_MS,
-      ackWaitMs: config.PROJECTOR_ACK_WAIT_MS,
-      viewCacheSize: config.PROJECTOR_VIEW_CACHE_SIZE,
-    });
-    products.start();
+    const catalog = new ViewCatalog(views.db);
+    const project = <View extends ViewDocument>(projection: Projection<View>) => {
+      // One consumer per source stream type (NATS 2.9 filters one subject per consumer).
+      for (const source of [projection.streamType, ...(projection.sources ?? [])]) {
+        const projector = new JetStreamProjector(nc, views.db, projection, catalog, logger.child({ projection: projection.name, source }), {
+          source,
+          maxDeliveries: config.PROJECTOR_MAX_DELIVERIES,
+          stream: config.NATS_STREAM,
+          subjectPrefix: config.NATS_SUBJECT_PREFIX,
+          batchSize: config.PROJECTOR_BATCH_SIZE,
+          retryDelayMs: config.PROJECTOR_RETRY_DELAY_MS,
+          gapRepairAfterMs: config.PROJECTOR_GAP_REPAIR_AFTER_MS,
+          ackWaitMs: config.PROJECTOR_ACK_WAIT_MS,
+          viewCacheSize: config.PROJECTOR_VIEW_CACHE_SIZE,
+        });
+        projector.start();
+        running.push(projector);
+      }
+    };
+    project(productsProjection);
+    project(ordersProjection);
   });
 
   return startGrpcServer({
@@ -33,6 +44,6 @@ export async function startProjector(config: ProjectorConfig, logger: Logger): P
     logger,
     services: [],
     probes: [mongoProbe(views), natsProbe(nats)],
-    onShutdown: [async () => products?.stop(), () => nats.close(), () => views.close()],
+    onShutdown: [async () => void (await Promise.all(running.map((projector) => projector.stop()))), () => nats.close(), () => views.close()],
   });
 }

@@ -1,4 +1,4 @@
-import { catalogV1 } from '@cqrs/contracts';
+import { catalogV1, ordersV1 } from '@cqrs/contracts';
 import { startGrpcServer, type RunningGrpcServer } from '@cqrs/grpc-kit';
 import type { Logger } from '@cqrs/logging';
 import { NatsClient, natsProbe } from '@cqrs/messaging';
@@ -7,9 +7,11 @@ import { createViewDatabase, mongoProbe } from '@cqrs/view-store';
 import { catalogQueryHandlers } from './catalog/catalog-query.handlers';
 import { ProductQueries } from './catalog/product-queries';
 import { ViewChanges } from './consistency/view-changes';
+import { OrderQueries } from './orders/order-queries';
+import { ordersQueryHandlers } from './orders/orders-query.handlers';
 import type { QueryServiceConfig } from './query-service.config';
 
-/** Wires the read side: view store reads, view-change notifications, catalog.v1.QueryService. */
+/** Wires the read side: view store reads, view-change notifications, catalog.v1 and orders.v1 QueryService. */
 export async function startQueryService(config: QueryServiceConfig, logger: Logger): Promise<RunningGrpcServer> {
   const views = createViewDatabase(config);
   const nats = new NatsClient(config, 'query-service', logger);
@@ -23,6 +25,10 @@ export async function startQueryService(config: QueryServiceConfig, logger: Logg
       {
         definition: catalogV1.QueryServiceService,
         implementation: catalogQueryHandlers(new ProductQueries(views.db, new ViewCatalog(views.db), { searchScanFromPostings: config.QUERY_SEARCH_SCAN_FROM_POSTINGS }), changes, logger, { maxWaitMs: config.QUERY_MAX_WAIT_MS }),
+      },
+      {
+        definition: ordersV1.QueryServiceService,
+        implementation: ordersQueryHandlers(new OrderQueries(views.db, new ViewCatalog(views.db)), changes, logger, { maxWaitMs: config.QUERY_MAX_WAIT_MS }),
       },
     ],
     probes: [mongoProbe(views), natsProbe(nats)],

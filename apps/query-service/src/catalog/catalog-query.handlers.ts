@@ -5,7 +5,7 @@ import { serverStream, unary, type ServiceHandlers } from '@cqrs/grpc-kit';
 import type { Logger } from '@cqrs/logging';
 import { requirementOf, waitForView } from '../consistency/read-consistency';
 import type { ViewChanges } from '../consistency/view-changes';
-import { pageSizeOf } from './page-token';
+import { pageSizeOf } from '../paging/page-token';
 import type { ProductQueries } from './product-queries';
 
 const STREAM_TYPE = 'catalog.product';

@@ -4,7 +4,7 @@ import { PRODUCT_POSTINGS_COLLECTION, productsProjection, SEARCH_SAMPLE_RATE, ty
 import { compareKeys, isBeyond, scanInOrder, type OrderPosition, type ViewCatalog } from '@cqrs/projections';
 import { viewStoreCall } from '@cqrs/view-store';
 import { ValidationError } from '@cqrs/errors';
-import { decodePageToken, encodePageToken, queryFingerprint, type PageCursor } from './page-token';
+import { decodePageToken, encodePageToken, queryFingerprint, type PageCursor } from '../paging/page-token';
 
 export interface Page {
   readonly products: ProductViewDocument[];

@@ -27,7 +27,7 @@ export function requirementOf(consistency: commonV1.ReadConsistency | undefined,
   }
   if (consistency.minVersion < 0) throw new ValidationError([{ field: 'consistency.min_version', description: 'must be zero or more' }]);
   if (consistency.minVersion === 0) return undefined;
-  if (subjectId === undefined) throw new ValidationError([{ field: 'consistency.min_version', description: 'applies to a single product; use consistency_token here' }]);
+  if (subjectId === undefined) throw new ValidationError([{ field: 'consistency.min_version', description: 'applies to a read of one aggregate; use consistency_token here' }]);
   return { aggregateId: subjectId, version: consistency.minVersion };
 }
 
@@ -44,11 +44,21 @@ export async function waitForView(
   maxWaitMs: number,
 ): Promise<void> {
   if (requirement === undefined) return;
-  // A notification may arrive while the version is being read: it is remembered, not lost.
+  let version = 0;
+  const reached = await waitUntil(requirement.aggregateId, async () => (version = await currentVersion()) >= requirement.version, changes, context, maxWaitMs);
+  if (!reached) throw behind(requirement, version, changes.live);
+}
+
+/**
+ * Checks a condition on an aggregate's view now and after each of its view-change notifications,
+ * until it holds (true) or the call's deadline (at most maxWaitMs) comes, or notifications are
+ * down so nothing could wake the wait (false).
+ */
+export async function waitUntil(aggregateId: string, holds: () => Promise<boolean>, changes: ViewChanges, context: RequestContext, maxWaitMs: number): Promise<boolean> {
+  // A notification may arrive while the view is being read: it is remembered, not lost.
   let notified = false;
   let wake: () => void = () => undefined;
-  const stopListening = changes.listen(requirement.aggregateId, (version) => {
-    if (!Number.isNaN(version) && version < requirement.version) return;
+  const stopListening = changes.listen(aggregateId, () => {
     notified = true;
     wake();
   });
@@ -57,9 +67,8 @@ export async function waitForView(
     const deadline = Math.min(context.deadline - ANSWER_MARGIN_MS, Date.now() + maxWaitMs);
     for (;;) {
       notified = false;
-      const version = await currentVersion();
-      if (version >= requirement.version) return;
-      if (!changes.live || Date.now() >= deadline || changes.isClosed || context.signal.aborted) throw behind(requirement, version, changes.live);
+      if (await holds()) return true;
+      if (!changes.live || Date.now() >= deadline || changes.isClosed || context.signal.aborted) return false;
       if (notified) continue;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, deadline - Date.now());

@@ -3,6 +3,7 @@ import { allViewChangedSubjects } from '@cqrs/contracts';
 import type { Logger } from '@cqrs/logging';
 
 type Listener = (version: number) => void;
+type TypeListener = (aggregateId: string, version: number) => void;
 
 /**
  * The projector's "view changed" notifications, received once per process and dispatched to
@@ -10,6 +11,7 @@ type Listener = (version: number) => void;
  */
 export class ViewChanges {
   private readonly listeners = new Map<string, Set<Listener>>();
+  private readonly typeListeners = new Map<string, Set<TypeListener>>();
   private subscription: Subscription | undefined;
   private connection: NatsConnection | undefined;
   private connected = false;
@@ -35,8 +37,11 @@ export class ViewChanges {
       callback: (err, message) => {
         if (err) return this.logger.warn({ err }, 'view-changed subscription failed');
         const aggregateId = message.subject.slice(message.subject.lastIndexOf('.') + 1);
+        const streamType = message.subject.slice(`${this.subjectPrefix}.views.`.length, message.subject.lastIndexOf('.'));
         const version = Number((JSON.parse(message.string()) as { version?: unknown }).version);
-        if (Number.isFinite(version)) for (const listener of this.listeners.get(aggregateId) ?? []) listener(version);
+        if (!Number.isFinite(version)) return;
+        for (const listener of this.listeners.get(aggregateId) ?? []) listener(version);
+        for (const listener of this.typeListeners.get(streamType) ?? []) listener(aggregateId, version);
       },
     });
   }
@@ -58,11 +63,24 @@ export class ViewChanges {
     };
   }
 
+  /** Calls the listener for every view of the stream type that changes (e.g. a kitchen display's stream), until the returned function is called. */
+  listenAll(streamType: string, listener: TypeListener): () => void {
+    const set = this.typeListeners.get(streamType) ?? new Set<TypeListener>();
+    set.add(listener);
+    this.typeListeners.set(streamType, set);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0) this.typeListeners.delete(streamType);
+    };
+  }
+
   close(): void {
     this.closed = true;
     this.subscription?.unsubscribe();
     for (const listener of [...this.listeners.values()].flatMap((set) => [...set])) listener(Number.NaN);
+    for (const listener of [...this.typeListeners.values()].flatMap((set) => [...set])) listener('', Number.NaN);
     this.listeners.clear();
+    this.typeListeners.clear();
   }
 
   get isClosed(): boolean {

@@ -8,6 +8,8 @@ export interface ScanRequest<View> {
   readonly descending?: boolean;
   /** How many views to find (a page and one more, to know whether there is a next page). */
   readonly want: number;
+  /** Where the scan ends (exclusive, in the direction of travel): views at or beyond it are not read, nor are buckets that hold only such. */
+  readonly end?: OrderKey;
   /** Views that pass the query's filters. */
   readonly accept?: (view: View) => boolean;
   /** Most buckets read in one scan, so a filter that matches little cannot make a call unbounded. */
@@ -60,16 +62,17 @@ async function scanDirectory<View extends { readonly _id: string }>(db: Db, view
   let index = after === undefined ? (descending ? count - 1 : 0) : bucketIndexOf(directory, after.key);
   let scanned = 0;
   const views: View[] = [];
-  while (index >= 0 && index < count && views.length < want && scanned < maxBuckets) {
+  const pastEnd = (i: number) => request.end !== undefined && bucketIsPast(directory, i, request.end, descending);
+  while (index >= 0 && index < count && views.length < want && scanned < maxBuckets && !pastEnd(index)) {
     const wave: number[] = [];
     const size = scanned === 0 ? 1 : PARALLEL_BUCKETS;
-    for (let i = index; i >= 0 && i < count && wave.length < size && scanned + wave.length < maxBuckets; i += step) wave.push(i);
+    for (let i = index; i >= 0 && i < count && wave.length < size && scanned + wave.length < maxBuckets && !pastEnd(i); i += step) wave.push(i);
     const found = await Promise.all(wave.map((i) => bucketViews(db, viewsCollection, directory, i, request, descending)));
     for (const bucket of found) if (views.length < want) views.push(...bucket);
     scanned += wave.length;
     index += step * wave.length;
   }
-  if (views.length >= want || index < 0 || index >= count) return { views };
+  if (views.length >= want || index < 0 || index >= count || pastEnd(index)) return { views };
   const boundary = directory.buckets[descending ? index + 1 : index]?.low;
   return boundary === null || boundary === undefined ? { views } : { views, resume: { key: boundary, inclusive: !descending } };
 }
@@ -93,10 +96,22 @@ async function bucketViews<View extends { readonly _id: string }>(
   for (const view of docs) {
     const key = request.order.key(view);
     if (key === undefined || seen.has(view._id) || !inBucket(directory, index, key) || !isBeyond(key, request.after, descending)) continue;
+    if (request.end !== undefined && !isBeyond(request.end, { key }, descending)) continue;
     if (request.accept !== undefined && !request.accept(view)) continue;
     seen.add(view._id);
     keyed.push({ view, key });
   }
   keyed.sort((a, b) => compareKeys(a.key, b.key) * (descending ? -1 : 1));
   return keyed.map((k) => k.view);
+}
+
+/** Whether every key a bucket can hold lies at or beyond `end` in the direction of travel. */
+function bucketIsPast(directory: BucketDirectory, index: number, end: OrderKey, descending: boolean): boolean {
+  if (!descending) {
+    const low = directory.buckets[index]?.low ?? null;
+    return low !== null && compareKeys(low, end) >= 0;
+  }
+  // Descending, the bucket's keys lie below the next bucket's low.
+  const upper = directory.buckets[index + 1]?.low ?? null;
+  return upper !== null && compareKeys(upper, end) <= 0;
 }

@@ -1,0 +1,129 @@
+import { ordersV1 } from '@cqrs/contracts';
+import { ORDER_STREAM_TYPE, toOrderView, type OrderStatusName, type OrderViewDocument } from '@cqrs/orders-read-model';
+import { IllegalStateError, NotFoundError, ValidationError, type FieldViolation } from '@cqrs/errors';
+import { serverStream, unary, type ServiceHandlers } from '@cqrs/grpc-kit';
+import type { Logger } from '@cqrs/logging';
+import { requirementOf, waitForView, waitUntil } from '../consistency/read-consistency';
+import type { ViewChanges } from '../consistency/view-changes';
+import { MAX_PAGE_SIZE, pageSizeOf } from '../paging/page-token';
+import type { OrderListFilter, OrderQueries } from './order-queries';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Most kitchen-queue orders a new WatchOrders stream is sent before the changes. */
+const WATCH_QUEUE_LIMIT = 1_000;
+
+export interface OrdersQueryOptions {
+  /** Longest wait (read-your-writes, or until decided), whatever the caller's deadline. */
+  readonly maxWaitMs: number;
+}
+
+/** orders.v1.QueryService over the order views. */
+export function ordersQueryHandlers(queries: OrderQueries, changes: ViewChanges, logger: Logger, options: OrdersQueryOptions): ServiceHandlers<ordersV1.QueryServiceServer> {
+  return {
+    getOrder: unary(logger, async (request: ordersV1.GetOrderRequest, context) => {
+      checkOrderId(request.orderId);
+      const requirement = requirementOf(request.consistency, ORDER_STREAM_TYPE, request.orderId);
+      await waitForView(requirement, () => queries.version(requirement?.aggregateId ?? request.orderId), changes, context, options.maxWaitMs);
+      let view = await queries.get(request.orderId);
+      if (request.waitUntilDecided) {
+        const decided = await waitUntil(request.orderId, async () => isDecided((view = await queries.get(request.orderId))), changes, context, options.maxWaitMs);
+        if (!decided && view !== undefined) throw undecided(view, changes.live);
+      }
+      if (view === undefined) throw new NotFoundError('order', request.orderId);
+      return { order: toOrderView(view) };
+    }),
+
+    listOrders: unary(logger, async (request: ordersV1.ListOrdersRequest, context) => {
+      const pageSize = pageSizeOf(request.pageSize);
+      const filter = listFilterOf(request);
+      const requirement = requirementOf(request.consistency, ORDER_STREAM_TYPE);
+      await waitForView(requirement, () => queries.version(requirement?.aggregateId ?? ''), changes, context, options.maxWaitMs);
+      const page = await queries.list(filter, request.pageToken, pageSize);
+      return { orders: page.orders.map(toOrderView), nextPageToken: page.nextPageToken };
+    }),
+
+    getKitchenQueue: unary(logger, async (request: ordersV1.GetKitchenQueueRequest) => {
+      const page = await queries.kitchenQueue(request.pageToken, pageSizeOf(request.pageSize));
+      return { orders: page.orders.map(toOrderView), nextPageToken: page.nextPageToken };
+    }),
+
+    watchOrders: serverStream(logger, async (request: ordersV1.WatchOrdersRequest, send, context) => {
+      // Changes are collected from before the queue is read, so none falls between the two.
+      const changed = new Set<string>();
+      let wake: () => void = () => undefined;
+      const stop = changes.listenAll(ORDER_STREAM_TYPE, (orderId) => {
+        if (orderId !== '') changed.add(orderId);
+        wake();
+      });
+      const sent = new Map<string, number>();
+      const sendIfNewer = async (view: OrderViewDocument) => {
+        const revision = view.revision ?? view.version;
+        if ((sent.get(view._id) ?? -1) >= revision) return;
+        sent.set(view._id, revision);
+        await send({ order: toOrderView(view) });
+      };
+      try {
+        if (request.includeKitchenQueue) {
+          let token = '';
+          let count = 0;
+          do {
+            const page = await queries.kitchenQueue(token, MAX_PAGE_SIZE);
+            for (const view of page.orders) await sendIfNewer(view);
+            count += page.orders.length;
+            token = page.nextPageToken;
+          } while (token !== '' && count < WATCH_QUEUE_LIMIT);
+        }
+        for (;;) {
+          for (const orderId of [...changed]) {
+            changed.delete(orderId);
+            const view = await queries.get(orderId);
+            if (view !== undefined) await sendIfNewer(view);
+          }
+          if (context.signal.aborted || changes.isClosed) return;
+          if (changed.size === 0) await new Promise<void>((resolve) => (wake = resolve));
+        }
+      } finally {
+        stop();
+      }
+    }),
+  };
+}
+
+const STATUS_NAMES: Record<number, OrderStatusName | undefined> = {
+  [ordersV1.OrderStatus.ORDER_STATUS_PLACED]: 'PLACED',
+  [ordersV1.OrderStatus.ORDER_STATUS_CONFIRMED]: 'CONFIRMED',
+  [ordersV1.OrderStatus.ORDER_STATUS_REJECTED]: 'REJECTED',
+  [ordersV1.OrderStatus.ORDER_STATUS_PREPARING]: 'PREPARING',
+  [ordersV1.OrderStatus.ORDER_STATUS_READY]: 'READY',
+  [ordersV1.OrderStatus.ORDER_STATUS_SERVED]: 'SERVED',
+  [ordersV1.OrderStatus.ORDER_STATUS_CANCELLED]: 'CANCELLED',
+};
+
+function listFilterOf(request: ordersV1.ListOrdersRequest): OrderListFilter {
+  const violations: FieldViolation[] = [];
+  const status = STATUS_NAMES[request.status];
+  if (request.status !== ordersV1.OrderStatus.ORDER_STATUS_UNSPECIFIED && status === undefined) violations.push({ field: 'status', description: 'is not a known order status' });
+  const { table, customer } = request.reference ?? {};
+  if (request.reference !== undefined && (table ?? customer ?? '').trim() === '') violations.push({ field: 'reference', description: 'must name a table or a customer when set' });
+  if (violations.length > 0) throw new ValidationError(violations);
+  return {
+    ...(status !== undefined ? { status } : {}),
+    ...(request.reference !== undefined ? { reference: table !== undefined ? { table: table.trim() } : { customer: (customer ?? '').trim() } } : {}),
+  };
+}
+
+/** Decided: the catalog's reservation has an outcome and the order took it (or was cancelled meanwhile). */
+function isDecided(view: OrderViewDocument | undefined): boolean {
+  return view !== undefined && view.status !== 'PLACED';
+}
+
+function undecided(view: OrderViewDocument, live: boolean): IllegalStateError {
+  return new IllegalStateError(
+    `order ${view._id} is still placed, not yet confirmed or rejected` + (live ? '; retry, or allow a longer deadline' : '; the view-change notifications are unavailable, so this read cannot wait'),
+    { reason: 'ORDER_NOT_DECIDED', metadata: { order_id: view._id, status: view.status, notifications: live ? 'up' : 'down' } },
+  );
+}
+
+function checkOrderId(orderId: string): void {
+  if (!UUID.test(orderId)) throw new ValidationError([{ field: 'order_id', description: 'must be a UUID' }]);
+}

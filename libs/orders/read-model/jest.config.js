@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'orders-read-model',
+  preset: '../../../jest.preset.js',
+  coverageDirectory: '../../../coverage/libs/orders/read-model',
+};
