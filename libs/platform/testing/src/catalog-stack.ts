@@ -1,14 +1,16 @@
 import { credentials } from '@grpc/grpc-js';
-import { catalogV1 } from '@cqrs/contracts';
+import { catalogV1, ordersV1 } from '@cqrs/contracts';
 import { startApp, type AppProcess } from './app-process';
 
-/** The three apps on one isolated environment, with generated clients for both services. */
+/** The three apps on one isolated environment, with generated clients for the services of both contexts. */
 export interface CatalogStack {
   readonly commandService: AppProcess;
   readonly queryService: AppProcess;
   readonly projector: AppProcess;
   readonly commands: catalogV1.CommandServiceClient;
   readonly queries: catalogV1.QueryServiceClient;
+  readonly orderCommands: ordersV1.CommandServiceClient;
+  readonly orderQueries: ordersV1.QueryServiceClient;
   stop(): Promise<void>;
 }
 
@@ -23,16 +25,19 @@ export async function startCatalogStack(env: Readonly<Record<string, string>>): 
   const [commandService, projector, queryService] = started.map((s) => (s as PromiseFulfilledResult<AppProcess>).value) as [AppProcess, AppProcess, AppProcess];
   const commands = new catalogV1.CommandServiceClient(`127.0.0.1:${commandService.port}`, credentials.createInsecure());
   const queries = new catalogV1.QueryServiceClient(`127.0.0.1:${queryService.port}`, credentials.createInsecure());
+  const orderCommands = new ordersV1.CommandServiceClient(`127.0.0.1:${commandService.port}`, credentials.createInsecure());
+  const orderQueries = new ordersV1.QueryServiceClient(`127.0.0.1:${queryService.port}`, credentials.createInsecure());
   const stack: CatalogStack = {
     commandService,
     queryService,
     projector,
     commands,
     queries,
+    orderCommands,
+    orderQueries,
     // Reads the fields at stop time: a test may have replaced an app (e.g. restarted the projector).
     stop: async () => {
-      commands.close();
-      queries.close();
+      for (const client of [commands, queries, orderCommands, orderQueries]) client.close();
       await Promise.all([stack.commandService.stop('SIGKILL'), stack.projector.stop('SIGKILL'), stack.queryService.stop('SIGKILL')]);
     },
   };

@@ -26,3 +26,4 @@ export type { CatalogStack } from './catalog-stack';
 export { startPrivateFerretDb } from './private-ferretdb';
 export type { PrivateFerretDb } from './private-ferretdb';
 export { MENU_WORDS, productCreatedEvent } from './catalog-events';
+export { orderFlows } from './order-flows';
