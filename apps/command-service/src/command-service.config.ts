@@ -1,4 +1,4 @@
-import { grpcServerEnv, intVar, mysqlEnv, natsEnv, type ConfigOf } from '@cqrs/config';
+import { enumVar, grpcServerEnv, intVar, mysqlEnv, natsEnv, type ConfigOf } from '@cqrs/config';
 
 export const COMMAND_SERVICE_DEFAULT_PORT = 50051;
 
@@ -12,6 +12,8 @@ export const commandServiceEnv = {
   RELAY_SWEEP_INTERVAL_MS: intVar(1_000, 50, 60_000),
   /** Aggregates whose state is kept between commands (0 loads every aggregate from MySQL each time). */
   COMMAND_STATE_CACHE_SIZE: intVar(10_000, 0, 10_000_000),
+  /** Whether this process runs the reactions; "off" makes a replica that only serves commands (the reactions then run in another). */
+  REACTIONS: enumVar(['on', 'off'] as const, 'on'),
   /** Events each reaction (stock reservation, order confirmation) handles at once. */
   REACTION_CONCURRENCY: intVar(8, 1, 256),
   /** After a crash, the events a reaction held come back this late. */
