@@ -2,6 +2,7 @@
  * The operator CLI.
  *
  *   npm run ops -- rebuild products            rebuild the product views from the event store, then swap them in
+ *   npm run ops -- rebuild orders              the same for the order views (from the order and the stock reservation events)
  *   npm run ops -- dead-letters list           show parked events and why they failed
  *   npm run ops -- dead-letters replay <id>    re-project that event's aggregate from the event store, then forget the letter
  *
@@ -10,13 +11,15 @@
 import { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { productsProjection } from '@cqrs/catalog-read-model';
+import { ordersProjection } from '@cqrs/orders-read-model';
 import { loadConfigOrExit, mongoEnv, mysqlEnv } from '@cqrs/config';
-import { DeadLetters, ViewCatalog, rebuildProjection, replayAggregate, type Projection, type ViewDocument } from '@cqrs/projections';
+import { DeadLetters, ViewCatalog, rebuildProjection, replayAggregate, sourcesOf, type Projection, type ViewDocument } from '@cqrs/projections';
 import { createViewDatabase } from '@cqrs/view-store';
 import { createMysql, EventStore, streamIdOf, toEnvelope } from '@cqrs/write-store';
 
 const PROJECTIONS: Record<string, Projection<ViewDocument>> = {
   products: productsProjection as unknown as Projection<ViewDocument>,
+  orders: ordersProjection as unknown as Projection<ViewDocument>,
 };
 
 const config = loadConfigOrExit('ops', { ...mysqlEnv, ...mongoEnv });
@@ -51,14 +54,14 @@ program
     await withStores(async ({ events, views }) => {
       const bar = new SingleBar({ noTTYOutput: true, notTTYSchedule: 2_000, format: `${name} [{bar}] {percentage}% | {value}/{total} events | {rate} events/s | ETA {eta_formatted}`, etaBuffer: 50 }, Presets.shades_classic);
       const started = Date.now();
-      bar.start(await events.countEvents(projection.streamType), 0, { rate: 0 });
+      bar.start(await events.countEvents(sourcesOf(projection)), 0, { rate: 0 });
       const summary = await rebuildProjection(
         views.db,
         projection,
         new ViewCatalog(views.db, 0),
         {
-          read: async (after, limit) => (await events.readAll(after, limit, projection.streamType)).map(toEnvelope),
-          count: () => events.countEvents(projection.streamType),
+          read: async (after, limit) => (await events.readAll(after, limit, sourcesOf(projection))).map(toEnvelope),
+          count: () => events.countEvents(sourcesOf(projection)),
         },
         {
           batchSize: options.batchSize,
@@ -101,7 +104,8 @@ deadLetters
       const letter = (await letters.list()).find((l) => l._id === id);
       if (letter === undefined) throw new Error(`no dead letter ${id}`);
       const projection = projectionNamed(letter.projection);
-      const stored = await events.readStream(streamIdOf(projection.streamType, letter.aggregateId));
+      const streams = await Promise.all(sourcesOf(projection).map((streamType) => events.readStream(streamIdOf(streamType, letter.aggregateId))));
+      const stored = streams.flat().sort((a, b) => a.position - b.position);
       const result = await replayAggregate(views.db, projection, new ViewCatalog(views.db, 0), stored.map(toEnvelope));
       if (result.parked > 0) throw new Error(`replay of ${letter.streamId} still fails: ${result.error}`);
       await letters.remove(id);

@@ -1,6 +1,6 @@
 export { DEAD_LETTERS_COLLECTION, DeadLetters } from './dead-letters';
 export type { DeadLetter } from './dead-letters';
-export { sourceKey, versionIn } from './projection';
+export { recordApplied, sourceKey, sourcesOf, versionIn } from './projection';
 export type { DerivedDocuments, Projection, ViewDocument } from './projection';
 export { ProjectionApplier } from './projection-applier';
 export type { BatchResult, Gap, IncomingEvent, Outcome, ProjectionApplierOptions } from './projection-applier';

@@ -4,7 +4,7 @@ import { BucketMaintainer } from './bucket-maintainer';
 import { chunkedBulkWrite, INSERT_CHUNK_SIZE, insertOrReplace } from './chunked-bulk-write';
 import type { commonV1 } from '@cqrs/contracts';
 import { DeadLetters } from './dead-letters';
-import { sourceKey, versionIn, type Projection, type ViewDocument } from './projection';
+import { recordApplied, versionIn, type Projection, type ViewDocument } from './projection';
 
 export interface IncomingEvent {
   readonly envelope: commonV1.EventEnvelope;
@@ -183,7 +183,7 @@ export class ProjectionApplier<View extends ViewDocument> {
       } else {
         try {
           const applied = this.projection.apply(next, envelope);
-          next = this.recorded(applied ?? next, envelope, next);
+          next = recordApplied(this.projection, applied ?? next, envelope, next);
           outcomes[i] = 'applied';
         } catch (err) {
           if (event.deliveries < this.maxDeliveries) {
@@ -194,21 +194,14 @@ export class ProjectionApplier<View extends ViewDocument> {
             const own = envelope.streamType === this.projection.streamType;
             next =
               next === undefined
-                ? this.recorded(this.projection.parked(aggregateId, own ? envelope.version : 0, this.now()), envelope, undefined)
-                : this.recorded({ ...next, ...(own ? { parkedVersions: [...(next.parkedVersions ?? []), envelope.version] } : {}) }, envelope, next);
+                ? recordApplied(this.projection, this.projection.parked(aggregateId, own ? envelope.version : 0, this.now()), envelope, undefined)
+                : recordApplied(this.projection, { ...next, ...(own ? { parkedVersions: [...(next.parkedVersions ?? []), envelope.version] } : {}) }, envelope, next);
             outcomes[i] = 'parked';
           }
         }
       }
     }
     return { aggregateId, current, next, indexes };
-  }
-
-  /** The view with the event's version recorded for its source; another source's event leaves `version` as it was. */
-  private recorded(view: View | undefined, envelope: commonV1.EventEnvelope, before: View | undefined): View | undefined {
-    if (view === undefined) return undefined;
-    if (envelope.streamType === this.projection.streamType) return { ...view, version: envelope.version };
-    return { ...view, version: before?.version ?? 0, sourceVersions: { ...before?.sourceVersions, [sourceKey(envelope.streamType)]: envelope.version } };
   }
 
   /** Places the views in their ordered buckets, writes them, then keeps the buckets in shape; returns the aggregates written. */

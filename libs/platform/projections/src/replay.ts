@@ -1,7 +1,7 @@
 import type { Db } from 'mongodb';
 import type { commonV1 } from '@cqrs/contracts';
 import { ProjectionApplier } from './projection-applier';
-import type { Projection, ViewDocument } from './projection';
+import { recordApplied, type Projection, type ViewDocument } from './projection';
 import type { ViewCatalog } from './view-catalog';
 
 export interface ReplayResult {
@@ -11,12 +11,12 @@ export interface ReplayResult {
   readonly error?: string;
 }
 
-/** Recomputes one aggregate's view from all its events (after a parked event's cause was fixed) and writes it. */
+/** Recomputes one aggregate's view from all its events, of every source in position order (after a parked event's cause was fixed), and writes it. */
 export async function replayAggregate<View extends ViewDocument>(db: Db, projection: Projection<View>, catalog: ViewCatalog, events: readonly commonV1.EventEnvelope[]): Promise<ReplayResult> {
   let view: View | undefined;
   for (const envelope of events) {
     try {
-      view = projection.apply(view, envelope) ?? (view === undefined ? undefined : { ...view, version: envelope.version });
+      view = recordApplied(projection, projection.apply(view, envelope) ?? view, envelope, view);
     } catch (err) {
       return { version: view?.version ?? 0, parked: 1, error: err instanceof Error ? err.message : String(err) };
     }

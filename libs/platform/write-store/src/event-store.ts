@@ -42,15 +42,15 @@ export class EventStore {
     return rows.map(toStoredEvent);
   }
 
-  /** Events in global position order, for rebuilds and relays. */
-  async readAll(afterPosition: number, limit: number, streamType?: string): Promise<StoredEvent[]> {
+  /** Events in global position order, of one or several stream types (all when none), for rebuilds and relays. */
+  async readAll(afterPosition: number, limit: number, streamType?: string | readonly string[]): Promise<StoredEvent[]> {
     const query = this.db('events').select(EVENT_COLUMNS).where('position', '>', afterPosition).orderBy('position').limit(limit);
-    const rows: EventRow[] = await this.run(streamType === undefined ? query : query.andWhere('stream_type', streamType));
+    const rows: EventRow[] = await this.run(streamType === undefined ? query : query.whereIn('stream_type', typeof streamType === 'string' ? [streamType] : [...streamType]));
     return rows.map(toStoredEvent);
   }
 
-  async countEvents(streamType: string): Promise<number> {
-    const row: { n?: number | string } | undefined = await this.run(this.db('events').count({ n: '*' }).where('stream_type', streamType).first());
+  async countEvents(streamType: string | readonly string[]): Promise<number> {
+    const row: { n?: number | string } | undefined = await this.run(this.db('events').count({ n: '*' }).whereIn('stream_type', typeof streamType === 'string' ? [streamType] : [...streamType]).first());
     return Number(row?.n ?? 0);
   }
 
