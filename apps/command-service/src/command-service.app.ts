@@ -43,8 +43,10 @@ export async function startCommandService(config: CommandServiceConfig, logger: 
   const executor = new CommandExecutor(store, { onCommitted: () => relay.wake(), stateCacheSize: config.COMMAND_STATE_CACHE_SIZE }, new SnapshotStore(mysql));
   relay.start();
   const republish = nats.ready.then((nc) => startRepublishResponder(nc, store, publisher, config.NATS_SUBJECT_PREFIX, logger.child({ component: 'republish' })));
+  // The stream is created or brought up to date at start-up (the publisher also does before its first publish).
+  const stream = nats.ready.then(async (nc) => ensureEventStream(await nc.jetstreamManager(), config).catch((err: unknown) => logger.warn({ err }, 'could not ensure the event stream yet')));
   const reactions = config.REACTIONS === 'off' ? Promise.resolve([]) : nats.ready.then(async (nc) => {
-    await ensureEventStream(await nc.jetstreamManager(), config).catch((err: unknown) => logger.warn({ err }, 'could not ensure the event stream yet'));
+    await stream;
     const react = (reaction: { name: string; streamType: string }, handle: (envelope: commonV1.EventEnvelope) => Promise<void>) => {
       const options = { ...reaction, stream: config.NATS_STREAM, subjectPrefix: config.NATS_SUBJECT_PREFIX, concurrency: config.REACTION_CONCURRENCY, ackWaitMs: config.REACTION_ACK_WAIT_MS, handle };
       const running = new JetStreamReaction(nc, options, logger.child({ reaction: reaction.name }));
