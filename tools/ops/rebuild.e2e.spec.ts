@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { credentials } from '@grpc/grpc-js';
 import { MongoClient } from 'mongodb';
 import { catalogV1 } from '@cqrs/contracts';
 import { productsProjection } from '@cqrs/catalog-read-model';
-import { eventually, isolatedEnvironment, REPO_ROOT, startApp, unaryCall, type AppProcess, type IsolatedEnvironment } from '@cqrs/testing';
+import { eventually, isolatedEnvironment, startApp, unaryCall, type AppProcess, type IsolatedEnvironment } from '@cqrs/testing';
+import { runOps } from './run-ops';
 
 jest.setTimeout(300_000);
 
@@ -52,15 +51,6 @@ describe('projector crash and rebuild', () => {
     const { error } = await unaryCall(client.adjustProductStock.bind(client), catalogV1.AdjustProductStockRequest.fromPartial({ productId, delta }));
     if (error) throw error;
   }
-  function runOps(args: string[]): Promise<{ code: number | null; output: string }> {
-    return new Promise((resolve) => {
-      const child = spawn(join(REPO_ROOT, 'node_modules/.bin/tsx'), [join(REPO_ROOT, 'tools/ops/ops.ts'), ...args], { cwd: REPO_ROOT, env: { ...process.env, ...isolated.env } });
-      let output = '';
-      child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-      child.on('exit', (code) => resolve({ code, output }));
-    });
-  }
 
   it('ends, after a SIGKILL mid-stream and a restart, with the views a fresh rebuild produces', async () => {
     const ids: string[] = [];
@@ -91,7 +81,7 @@ describe('projector crash and rebuild', () => {
     }, { timeoutMs: 120_000 });
     const projected = await allViews();
 
-    const rebuild = await runOps(['rebuild', 'products', '--settle-ms', '200']);
+    const rebuild = await runOps(isolated.env, ['rebuild', 'products', '--settle-ms', '200']);
     expect(rebuild.output).toMatch(new RegExp(`rebuilt catalog-products: ${PRODUCTS * EVENTS_PER_PRODUCT} events → ${PRODUCTS} views`));
     expect(rebuild.code).toBe(0);
     expect(await activeCollection()).not.toBe('products');
@@ -110,7 +100,7 @@ describe('projector crash and rebuild', () => {
       }
     })();
     // No pause after the swap: the projector's own check, not timing, must keep every event.
-    const rebuild = await runOps(['rebuild', 'products', '--settle-ms', '0']);
+    const rebuild = await runOps(isolated.env, ['rebuild', 'products', '--settle-ms', '0']);
     writing = false;
     await live;
     expect(rebuild.code).toBe(0);
