@@ -101,8 +101,6 @@ describe('product view', () => {
       stock: 2,
       reservedStock: 0,
       availableStock: 2,
-      reservedStock: 0,
-      availableStock: 2,
       inStock: true,
       createdAt: t(0),
       updatedAt: t(0),
