@@ -138,12 +138,10 @@ export class BucketMaintainer<View extends ViewDocument> {
     const memberIds = new Set(members.map((m) => m.key[1]));
     const keys = [...members.map((m) => m.key), ...arriving.filter((k) => !memberIds.has(k[1]))].sort(compareKeys);
     if (index < 0 || keys.length <= this.maxBucketSize) return undefined;
-    const fill = Math.max(1, Math.floor(this.maxBucketSize * (index === directory.buckets.length - 1 ? 0.9 : 0.5)));
-    const pieces: BucketEntry[] = [];
-    for (let at = fill; at < keys.length; at += fill) {
+    const pieces: BucketEntry[] = splitPoints(keys.length, this.maxBucketSize, index === directory.buckets.length - 1).flatMap((at) => {
       const low = keys[at];
-      if (low !== undefined) pieces.push({ id: `${order.name}.${randomUUID().slice(0, 8)}`, low, splitFrom: bucket });
-    }
+      return low === undefined ? [] : [{ id: `${order.name}.${randomUUID().slice(0, 8)}`, low, splitFrom: bucket }];
+    });
     const marked = await this.directories.publish(directory, [...directory.buckets.slice(0, index + 1), ...pieces, ...directory.buckets.slice(index + 1)]);
     if (marked === undefined) return undefined;
     const split = await this.finishSplit(order, marked, new Map([[bucket, members]]));
@@ -174,6 +172,22 @@ export class BucketMaintainer<View extends ViewDocument> {
     }
     return this.directories.publish(directory, directory.buckets.map(({ id, low }) => ({ id, low })));
   }
+}
+
+/**
+ * Where a bucket of `count` sorted keys is cut (the index of each new piece's lowest key). Inside
+ * the order the pieces are equal and about half full, so views arriving anywhere in their range
+ * fit; a remainder piece of a few views would make pages read more buckets. The last bucket, where
+ * an order by creation time gets all its new views, is cut into nine-tenths-full pieces, the
+ * remainder last (it fills up).
+ */
+export function splitPoints(count: number, maxBucketSize: number, last: boolean): number[] {
+  if (last) {
+    const fill = Math.max(1, Math.floor(maxBucketSize * 0.9));
+    return Array.from({ length: Math.ceil(count / fill) - 1 }, (_, k) => (k + 1) * fill);
+  }
+  const pieces = Math.max(2, Math.round(count / Math.max(1, Math.floor(maxBucketSize * 0.5))));
+  return Array.from({ length: pieces - 1 }, (_, k) => Math.round(((k + 1) * count) / pieces));
 }
 
 function bucketAt(directory: BucketDirectory, key: OrderKey): string | null {

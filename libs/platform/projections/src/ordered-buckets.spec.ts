@@ -1,3 +1,4 @@
+import { splitPoints } from './bucket-maintainer';
 import { bucketIndexOf, compareKeys, inBucket, initialDirectory, isBeyond, type BucketDirectory } from './ordered-buckets';
 
 const directory: BucketDirectory = {
@@ -34,5 +35,18 @@ describe('ordered buckets', () => {
     expect(isBeyond(['b', 'x'], { key: ['b', 'x'], inclusive: true }, false)).toBe(true);
     expect(isBeyond(['a', 'x'], { key: ['b', 'x'] }, true)).toBe(true);
     expect(isBeyond(['c', 'x'], { key: ['b', 'x'] }, true)).toBe(false);
+  });
+});
+
+describe('where a bucket is split', () => {
+  it('cuts a bucket inside the order into equal pieces about half full, never a small remainder', () => {
+    expect(splitPoints(134, 128, false)).toEqual([67]);
+    expect(splitPoints(129, 128, false)).toEqual([65]);
+    expect(splitPoints(600, 128, false)).toEqual([67, 133, 200, 267, 333, 400, 467, 533]);
+  });
+
+  it('cuts the last bucket into nine-tenths-full pieces, the remainder last', () => {
+    expect(splitPoints(129, 128, true)).toEqual([115]);
+    expect(splitPoints(500, 128, true)).toEqual([115, 230, 345, 460]);
   });
 });
