@@ -117,7 +117,9 @@ export class CommandExecutor {
             const winner = await this.store.findIdempotencyRecord(idempotency.requestId);
             if (winner !== undefined) return sameRequestOrThrow(winner, idempotency);
           }
-          const retry = err instanceof ConcurrencyError && request.expectedVersion === undefined && attempt < this.maxAttempts;
+          // A lost lock (deadlock, lock wait) leaves the stream where it was: worth another try even with an expected version.
+          const lockLost = err instanceof ConcurrencyError && err.actualVersion === err.expectedVersion;
+          const retry = err instanceof ConcurrencyError && (request.expectedVersion === undefined || lockLost) && attempt < this.maxAttempts;
           if (!retry) throw err;
           await sleep(Math.random() * Math.min(10 * 2 ** attempt, 500));
         }
@@ -133,11 +135,11 @@ export class CommandExecutor {
    */
   async executeAcross(decide: (load: StreamLoader) => Promise<ReadonlyArray<StreamWrite<unknown>>>, context: { metadata: EventMetadata; now: Date }): Promise<AppendResult[]> {
     for (let attempt = 1; ; attempt++) {
-      const loaded = new Map<string, { version: number; snapshotVersion: number }>();
+      const loaded = new Map<string, { state: unknown; version: number; snapshotVersion: number }>();
       const load: StreamLoader = async (aggregate, aggregateId) => {
         const streamId = streamIdOf(aggregate.streamType, aggregateId);
         const { state, version, snapshotVersion } = await this.load(aggregate, streamId);
-        loaded.set(streamId, { version, snapshotVersion });
+        loaded.set(streamId, { state, version, snapshotVersion });
         return state;
       };
       const writes = (await decide(load)).filter((write) => write.events.length > 0);
@@ -159,6 +161,14 @@ export class CommandExecutor {
         const results = await this.store.appendAll(requests);
         this.options.onCommitted?.();
         for (const result of results) this.states.delete(result.streamId);
+        // Streams written only here (a product only orders touch) still get their snapshots.
+        await Promise.all(
+          writes.map(async (write, i) => {
+            const at = loaded.get(results[i]?.streamId ?? '');
+            if (at === undefined || results[i] === undefined) return;
+            await this.snapshotIfDue(write.aggregate, results[i].streamId, foldEvents(write.aggregate.decider, write.events, at.state), results[i].version, at.snapshotVersion);
+          }),
+        );
         return results;
       } catch (err) {
         for (const streamId of loaded.keys()) this.states.delete(streamId);
@@ -196,15 +206,18 @@ export class CommandExecutor {
     });
     if (events.length > 0) this.options.onCommitted?.();
     const newState = foldEvents(aggregate.decider, events, state);
-    let newSnapshotVersion = snapshotVersion;
-    const policy = aggregate.snapshots;
-    if (policy !== undefined && this.snapshots !== undefined && result.version - snapshotVersion >= policy.every) {
-      // Best effort: a lost snapshot only means a longer load next time.
-      const saved = await this.snapshots.save(streamId, { version: result.version, schemaVersion: policy.schemaVersion, state: policy.toJson(newState) }).then(() => true, () => false);
-      if (saved) newSnapshotVersion = result.version;
-    }
+    const newSnapshotVersion = await this.snapshotIfDue(aggregate, streamId, newState, result.version, snapshotVersion);
     this.states.set(streamId, { state: newState, version: result.version, snapshotVersion: newSnapshotVersion });
     return result;
+  }
+
+  /** Saves the state when the stream has grown `every` events past its snapshot; the snapshot's version after. */
+  private async snapshotIfDue<State, Event>(aggregate: LoadableAggregate<State, Event>, streamId: string, state: State, version: number, snapshotVersion: number): Promise<number> {
+    const policy = aggregate.snapshots;
+    if (policy === undefined || this.snapshots === undefined || version - snapshotVersion < policy.every) return snapshotVersion;
+    // Best effort: a lost snapshot only means a longer load next time.
+    const saved = await this.snapshots.save(streamId, { version, schemaVersion: policy.schemaVersion, state: policy.toJson(state) }).then(() => true, () => false);
+    return saved ? version : snapshotVersion;
   }
 
   /** A refusal or a version mismatch seen on a kept state is checked against the store first. */

@@ -282,6 +282,22 @@ describe('snapshots', () => {
     expect(await totalOf(id)).toBe(1001);
   });
 
+  it('saves snapshots of streams written only by decisions across streams', async () => {
+    const snapshots = new SnapshotStore(db);
+    const executor = new CommandExecutor(store, {}, snapshots);
+    const [a, b] = [randomUUID(), randomUUID()];
+    const bump = async (load: StreamLoader) => {
+      const [first, second] = [await load(snapshotted, a), await load(snapshotted, b)];
+      return [
+        { aggregate: snapshotted, aggregateId: a, events: [{ type: 'Added' as const, data: { by: 1, total: first.total + 1 } }] },
+        { aggregate: snapshotted, aggregateId: b, events: [{ type: 'Added' as const, data: { by: 2, total: second.total + 2 } }] },
+      ];
+    };
+    for (let i = 0; i < 12; i++) await executor.executeAcross(bump, { metadata: {}, now });
+    expect(await snapshots.load(streamIdOf('test.counter', a))).toEqual({ version: 10, schemaVersion: 1, state: { total: 10 } });
+    expect(await snapshots.load(streamIdOf('test.counter', b))).toEqual({ version: 10, schemaVersion: 1, state: { total: 20 } });
+  });
+
   it('ignores a snapshot of another schema version', async () => {
     const snapshots = new SnapshotStore(db);
     const executor = new CommandExecutor(store, {}, snapshots);
