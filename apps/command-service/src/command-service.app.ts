@@ -45,16 +45,21 @@ export async function startCommandService(config: CommandServiceConfig, logger: 
   const republish = nats.ready.then((nc) => startRepublishResponder(nc, store, publisher, config.NATS_SUBJECT_PREFIX, logger.child({ component: 'republish' })));
   // The stream is created or brought up to date at start-up (the publisher also does before its first publish).
   const stream = nats.ready.then(async (nc) => ensureEventStream(await nc.jetstreamManager(), config).catch((err: unknown) => logger.warn({ err }, 'could not ensure the event stream yet')));
-  const reactions = config.REACTIONS === 'off' ? Promise.resolve([]) : nats.ready.then(async (nc) => {
-    await stream;
-    const react = (reaction: { name: string; streamType: string }, handle: (envelope: commonV1.EventEnvelope) => Promise<void>) => {
-      const options = { ...reaction, stream: config.NATS_STREAM, subjectPrefix: config.NATS_SUBJECT_PREFIX, concurrency: config.REACTION_CONCURRENCY, ackWaitMs: config.REACTION_ACK_WAIT_MS, handle };
-      const running = new JetStreamReaction(nc, options, logger.child({ reaction: reaction.name }));
-      running.start();
-      return running;
-    };
-    return [react(STOCK_RESERVATION_REACTION, stockReservationReaction(executor)), react(RESERVATION_OUTCOME_REACTION, reservationOutcomeReaction(executor))];
-  });
+  // Filled as the reactions start, so a shutdown before NATS was ever reached does not wait for it.
+  const reactions: JetStreamReaction[] = [];
+  if (config.REACTIONS === 'on') {
+    void nats.ready.then(async (nc) => {
+      await stream;
+      const react = (reaction: { name: string; streamType: string }, handle: (envelope: commonV1.EventEnvelope) => Promise<void>) => {
+        const options = { ...reaction, stream: config.NATS_STREAM, subjectPrefix: config.NATS_SUBJECT_PREFIX, concurrency: config.REACTION_CONCURRENCY, ackWaitMs: config.REACTION_ACK_WAIT_MS, handle };
+        const running = new JetStreamReaction(nc, options, logger.child({ reaction: reaction.name }));
+        running.start();
+        reactions.push(running);
+      };
+      react(STOCK_RESERVATION_REACTION, stockReservationReaction(executor));
+      react(RESERVATION_OUTCOME_REACTION, reservationOutcomeReaction(executor));
+    });
+  }
 
   return startGrpcServer({
     config,
@@ -65,6 +70,6 @@ export async function startCommandService(config: CommandServiceConfig, logger: 
     ],
     probes: [mysqlProbe(mysql), natsProbe(nats)],
     beforeDrain: () => void republish.then((subscription) => subscription.unsubscribe()),
-    onShutdown: [async () => void (await Promise.all((await reactions).map((reaction) => reaction.stop()))), () => relay.stop(), () => nats.close(), () => mysql.destroy()],
+    onShutdown: [async () => void (await Promise.all(reactions.map((reaction) => reaction.stop()))), () => relay.stop(), () => nats.close(), () => mysql.destroy()],
   });
 }

@@ -2,6 +2,9 @@ import { AckPolicy, DeliverPolicy, nanos, type JsMsg, type NatsConnection } from
 import { commonV1, eventSubjectsOf } from '@cqrs/contracts';
 import type { Logger } from '@cqrs/logging';
 
+/** Events that may be failing (waiting for a redelivery) at once without holding up the others. */
+const MAX_FAILING = 1_000;
+
 export interface JetStreamReactionOptions {
   readonly stream: string;
   readonly subjectPrefix: string;
@@ -76,8 +79,13 @@ export class JetStreamReaction {
       try {
         await this.ensureConsumer();
         const consumer = await this.nc.jetstream().consumers.get(this.options.stream, this.consumerName);
-        const messages = await consumer.consume({ max_messages: this.concurrency() * 2 });
+        // No more buffered than can be handled at once: a buffered event gets no progress signals.
+        const messages = await consumer.consume({ max_messages: this.concurrency() });
         this.messages = messages;
+        if (this.stopped) {
+          messages.stop();
+          break;
+        }
         this.logger.info({ consumer: this.consumerName }, 'reaction running');
         failures = 0;
         for await (const message of messages) {
@@ -95,7 +103,8 @@ export class JetStreamReaction {
 
   private async ensureConsumer(): Promise<void> {
     const jsm = await this.nc.jetstreamManager();
-    const tunable = { ack_wait: nanos(this.ackWaitMs()), max_ack_pending: this.concurrency() * 4 };
+    // Events waiting for a retry count as pending: room for many, so failing ones never hold up the rest.
+    const tunable = { ack_wait: nanos(this.ackWaitMs()), max_ack_pending: Math.max(MAX_FAILING, this.concurrency() * 4) };
     const existing = await jsm.consumers.info(this.options.stream, this.consumerName).catch(() => undefined);
     if (existing === undefined) {
       await jsm.consumers.add(this.options.stream, {
