@@ -232,7 +232,10 @@ export class ProjectionApplier<View extends ViewDocument> {
     });
     const [inserted, replaced] = [await chunkedBulkWrite(this.views, inserts, INSERT_CHUNK_SIZE), await chunkedBulkWrite(this.views, replaces)];
     const complete = !inserted.writeErrors && !replaced.writeErrors && inserted.insertedCount + replaced.matchedCount === plans.length;
-    if (complete) return new Set(plans.map((p) => p.aggregateId));
+    // On FerretDB v1 two racing replaces can both report a match (its update is not an atomic
+    // compare-and-set), and a view fed by several sources has writers in other processes (another
+    // projector, a rebuild's catch-up): its writes are always read back, so a lost one is retried.
+    if (complete && !this.multiSource) return new Set(plans.map((p) => p.aggregateId));
     // Some compare-and-set lost (another writer moved a view): find out which ones landed.
     const landed = await Promise.all(
       plans.map(async (plan) => {
