@@ -45,10 +45,10 @@ export function catalogCommandHandlers(executor: CommandExecutor, logger: Logger
         if (unknown.length > 0) violations.push({ field: 'update_mask.paths', description: `may only name ${DETAIL_FIELDS.join(' and ')} (got ${unknown.join(', ')})` });
       });
       const fields = paths.length === 0 ? DETAIL_FIELDS : DETAIL_FIELDS.filter((f) => paths.includes(f));
-      return run('UpdateProductDetails', request, (r) => catalogV1.UpdateProductDetailsRequest.encode(r).finish(), request.productId, {
+      return run('UpdateProductDetails', request, (r) => catalogV1.UpdateProductDetailsRequest.encode(r).finish(), request.productId.toLowerCase(), {
         type: 'UpdateProductDetails',
         data: {
-          productId: request.productId,
+          productId: request.productId.toLowerCase(),
           ...(fields.includes('name') ? { name: request.name } : {}),
           ...(fields.includes('description') ? { description: request.description } : {}),
         },
@@ -57,25 +57,25 @@ export function catalogCommandHandlers(executor: CommandExecutor, logger: Logger
 
     changeProductPrice: unary(logger, async (request: catalogV1.ChangeProductPriceRequest, context) => {
       checked(request);
-      return run('ChangeProductPrice', request, (r) => catalogV1.ChangeProductPriceRequest.encode(r).finish(), request.productId, {
+      return run('ChangeProductPrice', request, (r) => catalogV1.ChangeProductPriceRequest.encode(r).finish(), request.productId.toLowerCase(), {
         type: 'ChangeProductPrice',
-        data: { productId: request.productId, price: request.price },
+        data: { productId: request.productId.toLowerCase(), price: request.price },
       }, context);
     }),
 
     adjustProductStock: unary(logger, async (request: catalogV1.AdjustProductStockRequest, context) => {
       checked(request);
-      return run('AdjustProductStock', request, (r) => catalogV1.AdjustProductStockRequest.encode(r).finish(), request.productId, {
+      return run('AdjustProductStock', request, (r) => catalogV1.AdjustProductStockRequest.encode(r).finish(), request.productId.toLowerCase(), {
         type: 'AdjustProductStock',
-        data: { productId: request.productId, delta: request.delta, reason: request.reason },
+        data: { productId: request.productId.toLowerCase(), delta: request.delta, reason: request.reason },
       }, context);
     }),
 
     deleteProduct: unary(logger, async (request: catalogV1.DeleteProductRequest, context) => {
       checked(request);
-      return run('DeleteProduct', request, (r) => catalogV1.DeleteProductRequest.encode(r).finish(), request.productId, {
+      return run('DeleteProduct', request, (r) => catalogV1.DeleteProductRequest.encode(r).finish(), request.productId.toLowerCase(), {
         type: 'DeleteProduct',
-        data: { productId: request.productId, reason: request.reason },
+        data: { productId: request.productId.toLowerCase(), reason: request.reason },
       }, context);
     }),
   };

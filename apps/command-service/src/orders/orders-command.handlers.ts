@@ -27,7 +27,7 @@ export function ordersCommandHandlers(executor: CommandExecutor, logger: Logger)
   function step<Req extends CommandRequestFields & { orderId: string }>(method: string, type: 'StartPreparing' | 'MarkReady' | 'MarkServed', encode: (request: Req) => Uint8Array) {
     return unary(logger, async (request: Req, context) => {
       checked(request);
-      return run(method, request, encode, request.orderId, { type, data: { orderId: request.orderId } }, context);
+      return run(method, request, encode, request.orderId.toLowerCase(), { type, data: { orderId: request.orderId.toLowerCase() } }, context);
     });
   }
 
@@ -47,9 +47,9 @@ export function ordersCommandHandlers(executor: CommandExecutor, logger: Logger)
     markOrderServed: step('MarkOrderServed', 'MarkServed', (r: ordersV1.MarkOrderServedRequest) => ordersV1.MarkOrderServedRequest.encode(r).finish()),
     cancelOrder: unary(logger, async (request: ordersV1.CancelOrderRequest, context) => {
       checked(request);
-      return run('CancelOrder', request, (r) => ordersV1.CancelOrderRequest.encode(r).finish(), request.orderId, {
+      return run('CancelOrder', request, (r) => ordersV1.CancelOrderRequest.encode(r).finish(), request.orderId.toLowerCase(), {
         type: 'CancelOrder',
-        data: { orderId: request.orderId, reason: request.reason },
+        data: { orderId: request.orderId.toLowerCase(), reason: request.reason },
       }, context);
     }),
   };

@@ -21,10 +21,10 @@ export function catalogQueryHandlers(queries: ProductQueries, changes: ViewChang
   return {
     getProduct: unary(logger, async (request: catalogV1.GetProductRequest, context) => {
       checkProductId(request.productId);
-      const requirement = requirementOf(request.consistency, STREAM_TYPE, request.productId);
-      await waitForView(requirement, () => queries.version(requirement?.aggregateId ?? request.productId), changes, context, options.maxWaitMs);
-      const view = await queries.get(request.productId);
-      if (view === undefined || view.deleted) throw new NotFoundError('product', request.productId);
+      const requirement = requirementOf(request.consistency, STREAM_TYPE, request.productId.toLowerCase());
+      await waitForView(requirement, () => queries.version(requirement?.aggregateId ?? request.productId.toLowerCase()), changes, context, options.maxWaitMs);
+      const view = await queries.get(request.productId.toLowerCase());
+      if (view === undefined || view.deleted) throw new NotFoundError('product', request.productId.toLowerCase());
       return { product: toProductView(view) };
     }),
 
@@ -52,15 +52,17 @@ export function catalogQueryHandlers(queries: ProductQueries, changes: ViewChang
       checkProductId(request.productId);
       let wake: () => void = () => undefined;
       let latest = 0;
-      const stop = changes.listen(request.productId, (version) => {
+      const stop = changes.listen(request.productId.toLowerCase(), (version) => {
         latest = Number.isNaN(version) ? latest : Math.max(latest, version);
         wake();
       });
+      // A client that goes away ends the wait, not only the next change.
+      context.signal.addEventListener('abort', () => wake(), { once: true });
       try {
         let sent = 0;
         for (;;) {
-          const view = await queries.get(request.productId);
-          if (view === undefined && sent === 0) throw new NotFoundError('product', request.productId);
+          const view = await queries.get(request.productId.toLowerCase());
+          if (view === undefined && sent === 0) throw new NotFoundError('product', request.productId.toLowerCase());
           if (view !== undefined && view.version > sent) {
             sent = view.version;
             await send({ product: toProductView(view), deleted: view.deleted });

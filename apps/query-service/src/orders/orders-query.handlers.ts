@@ -22,14 +22,15 @@ export function ordersQueryHandlers(queries: OrderQueries, changes: ViewChanges,
   return {
     getOrder: unary(logger, async (request: ordersV1.GetOrderRequest, context) => {
       checkOrderId(request.orderId);
-      const requirement = requirementOf(request.consistency, ORDER_STREAM_TYPE, request.orderId);
-      await waitForView(requirement, () => queries.version(requirement?.aggregateId ?? request.orderId), changes, context, options.maxWaitMs);
-      let view = await queries.get(request.orderId);
+      const orderId = request.orderId.toLowerCase();
+      const requirement = requirementOf(request.consistency, ORDER_STREAM_TYPE, orderId);
+      await waitForView(requirement, () => queries.version(requirement?.aggregateId ?? orderId), changes, context, options.maxWaitMs);
+      let view = await queries.get(orderId);
       if (request.waitUntilDecided) {
-        const decided = await waitUntil(request.orderId, async () => isDecided((view = await queries.get(request.orderId))), changes, context, options.maxWaitMs);
+        const decided = await waitUntil(orderId, async () => isDecided((view = await queries.get(orderId))), changes, context, options.maxWaitMs);
         if (!decided && view !== undefined) throw undecided(view, changes.live);
       }
-      if (view === undefined) throw new NotFoundError('order', request.orderId);
+      if (view === undefined) throw new NotFoundError('order', orderId);
       return { order: toOrderView(view) };
     }),
 
@@ -55,11 +56,13 @@ export function ordersQueryHandlers(queries: OrderQueries, changes: ViewChanges,
         if (orderId !== '') changed.add(orderId);
         wake();
       });
+      context.signal.addEventListener('abort', () => wake(), { once: true });
       const sent = new Map<string, number>();
+      // How many events the view holds (not how often it was written: a rebuild writes it afresh).
+      const applied = (view: OrderViewDocument) => view.version + Object.values(view.sourceVersions ?? {}).reduce((sum, v) => sum + v, 0);
       const sendIfNewer = async (view: OrderViewDocument) => {
-        const revision = view.revision ?? view.version;
-        if ((sent.get(view._id) ?? -1) >= revision) return;
-        sent.set(view._id, revision);
+        if ((sent.get(view._id) ?? -1) >= applied(view)) return;
+        sent.set(view._id, applied(view));
         await send({ order: toOrderView(view) });
       };
       try {

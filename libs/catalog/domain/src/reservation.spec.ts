@@ -47,6 +47,13 @@ describe('stock reservation of an order', () => {
     ]);
   });
 
+  it('rejects an order whose products are priced in different currencies (it could not be totalled)', () => {
+    const dollars = foldEvents(productDecider, [{ type: 'ProductCreated', data: { productId: unknown, sku: 'BAGEL', name: 'Bagel', description: '', price: { currencyCode: 'USD', amountMinor: 300 }, initialStock: 5 } }]);
+    const decision = decideReservation(reserve([[espresso, 1], [unknown, 1]]), reservation(), new Map([...catalog, [unknown, dollars]]));
+    expect(decision.products.size).toBe(0);
+    expect(decision.reservation[0]).toMatchObject({ type: 'StockReservationRejected', data: { reason: expect.stringContaining('different currencies (EUR, USD)') } });
+  });
+
   it('rejects a line whose product does not exist or is deleted', () => {
     const deleted = product(croissant, 'Croissant', 180, 1, [{ type: 'ProductDeleted', data: { productId: croissant, reason: '' } }]);
     const decision = decideReservation(reserve([[unknown, 1], [croissant, 1]]), reservation(), new Map([[croissant, deleted]]));

@@ -108,6 +108,9 @@ function reserve(orderId: string, lines: readonly OrderLine[], products: Readonl
     const product = products.get(line.productId);
     return product?.status === 'Active' ? [{ productId: line.productId, quantity: line.quantity, name: product.name, unitPrice: product.price }] : [];
   });
+  // An order is billed in one currency: lines priced in several could never be totalled.
+  const currencies = [...new Set(priced.map((line) => line.unitPrice.currencyCode))];
+  if (currencies.length > 1) refusals.push(`the order's products are priced in different currencies (${currencies.join(', ')}); an order is billed in one`);
   if (refusals.length > 0) return { reservation: [{ type: 'StockReservationRejected', data: { orderId, reason: refusals.join('; '), lines: priced } }], products: new Map() };
   return { reservation: [{ type: 'StockReserved', data: { orderId, lines: priced } }], products: events };
 }

@@ -71,6 +71,10 @@ describe('Order', () => {
       given([]).when(place()).then([placed]);
     });
 
+    it('records product ids in lower case, as the catalog names its streams', () => {
+      given([]).when(place({ lines: [{ productId: espresso.toUpperCase(), quantity: 2 }, { productId: tarte, quantity: 1 }] })).then([placed]);
+    });
+
     it('places an order for a customer', () => {
       given([])
         .when(place({ reference: { customer: ' Ada ' } }))

@@ -69,7 +69,8 @@ function place(command: PlaceOrder, state: OrderState): OrderEvent[] {
   const notes = checkText('notes', command.data.notes, NOTES_MAX, violations);
   throwIfAny(violations);
   if (state.status !== 'Empty') throw new AlreadyExistsError(`order ${orderId} already exists`, { metadata: { order_id: orderId } });
-  return [{ type: 'OrderPlaced', data: { orderId, reference, lines: lines.map(({ productId, quantity }) => ({ productId, quantity })), notes } }];
+  // Ids as the catalog's streams name them: a UUID in lower case.
+  return [{ type: 'OrderPlaced', data: { orderId, reference, lines: lines.map(({ productId, quantity }) => ({ productId: productId.toLowerCase(), quantity })), notes } }];
 }
 
 function confirm(command: ConfirmOrder, order: ExistingOrder): OrderEvent[] {
