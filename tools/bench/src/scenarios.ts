@@ -59,7 +59,8 @@ export async function visibility(stack: CatalogStack, productIds: readonly strin
   const samples: number[] = [];
   const errorKinds: Record<string, number> = {};
   const failed = (error: { message: string } | undefined): void => {
-    const kind = error?.message ?? 'no acknowledgement';
+    // One kind per status and message shape: ids, versions and timings would make each error its own kind.
+    const kind = (error?.message ?? 'no acknowledgement').replace(/[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}/gi, '<id>').replace(/\d+(\.\d+)?/g, 'N');
     errorKinds[kind] = (errorKinds[kind] ?? 0) + 1;
   };
   const pending: Promise<void>[] = [];
