@@ -17,7 +17,7 @@ const services: LocalService[] = [
   ferretDb({
     mongoUrl: env['MONGODB_URL'] || 'mongodb://127.0.0.1:27017',
     handler: env['FERRETDB_HANDLER'] || 'postgresql',
-    postgresUrl: env['FERRETDB_POSTGRESQL_URL'] || 'postgres://postgres@127.0.0.1:5432/ferretdb?pool_max_conns=80&plan_cache_mode=force_custom_plan',
+    postgresUrl: env['FERRETDB_POSTGRESQL_URL'] || 'postgres://postgres@127.0.0.1:5432/ferretdb?pool_max_conns=80&plan_cache_mode=force_custom_plan&jit=off&max_parallel_workers_per_gather=0',
   }),
 ];
 

@@ -48,7 +48,7 @@ function postgresStorage(poolSize: number) {
   const database = `ferretdb_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
   psql(`CREATE DATABASE ${database}`);
   return {
-    args: ['--handler=postgresql', `--postgresql-url=postgres://${POSTGRES.user}@${POSTGRES.host}:${POSTGRES.port}/${database}?pool_max_conns=${poolSize}&plan_cache_mode=force_custom_plan`],
+    args: ['--handler=postgresql', `--postgresql-url=postgres://${POSTGRES.user}@${POSTGRES.host}:${POSTGRES.port}/${database}?pool_max_conns=${poolSize}&plan_cache_mode=force_custom_plan&jit=off&max_parallel_workers_per_gather=0`],
     cleanup: () => psql(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`),
   };
 }
