@@ -9,3 +9,4 @@ export {
   ValidationError,
 } from './domain-errors';
 export type { FieldViolation, PlatformErrorOptions } from './domain-errors';
+export { isSocketError } from './socket-errors';

@@ -1,5 +1,5 @@
 import knex, { type Knex } from 'knex';
-import { DependencyUnavailableError } from '@cqrs/errors';
+import { DependencyUnavailableError, isSocketError } from '@cqrs/errors';
 
 export interface MysqlConfig {
   /** Server URL without a database, e.g. mysql://root@127.0.0.1:3306. */
@@ -9,10 +9,6 @@ export interface MysqlConfig {
 }
 
 const CONNECTION_LOST_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
   'PROTOCOL_CONNECTION_LOST',
   'ER_CON_COUNT_ERROR',
   'ER_SERVER_SHUTDOWN',
@@ -60,7 +56,7 @@ export async function ensureDatabase(config: MysqlConfig): Promise<void> {
 export function translateMysqlError(err: unknown): unknown {
   const code = (err as { code?: unknown } | null)?.code;
   const isTimeout = err instanceof Error && err.name === 'KnexTimeoutError';
-  if (isTimeout || (typeof code === 'string' && CONNECTION_LOST_CODES.has(code))) {
+  if (isTimeout || isSocketError(err) || (typeof code === 'string' && CONNECTION_LOST_CODES.has(code))) {
     return new DependencyUnavailableError('mysql', { cause: err });
   }
   return err;
