@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { credentials, status as Status } from '@grpc/grpc-js';
-import { catalogV1, decodeConsistencyToken } from '@cqrs/contracts';
+import { catalogV1, decodeConsistencyToken, eventStreamName } from '@cqrs/contracts';
 import { errorInfoOf, fieldViolationsOf } from '@cqrs/grpc-kit';
 import { eventually, grpcurl, isolatedEnvironment, readStreamMessages, startApp, unaryCall, type AppProcess, type IsolatedEnvironment } from '@cqrs/testing';
 
@@ -95,7 +95,7 @@ describe('CommandService through the generated client', () => {
     expect(again.response).toEqual(first.response);
     const productId = first.response?.ack?.aggregateId ?? '';
     await eventually(async () => {
-      const messages = await readStreamMessages(isolated.env['NATS_URL'] ?? '', isolated.env['NATS_STREAM'] ?? '');
+      const messages = await readStreamMessages(isolated.env['NATS_URL'] ?? '', eventStreamName(isolated.env['NATS_STREAM'] ?? '', 'catalog.product'));
       expect(messages.filter((m) => m.envelope.aggregateId === productId)).toHaveLength(1);
     });
 
@@ -116,7 +116,7 @@ describe('CommandService through the generated client', () => {
     expect(versions).toEqual(accepted.map((_, i) => i + 2));
 
     await eventually(async () => {
-      const events = (await readStreamMessages(isolated.env['NATS_URL'] ?? '', isolated.env['NATS_STREAM'] ?? '')).filter((m) => m.envelope.aggregateId === productId);
+      const events = (await readStreamMessages(isolated.env['NATS_URL'] ?? '', eventStreamName(isolated.env['NATS_STREAM'] ?? '', 'catalog.product'))).filter((m) => m.envelope.aggregateId === productId);
       expect(events).toHaveLength(accepted.length + 1);
       const last = catalogV1.ProductStockAdjusted.decode(events[events.length - 1]?.envelope.payload ?? Buffer.alloc(0));
       expect(last.stock).toBe(accepted.reduce((sum, d) => sum + d, 0));
@@ -127,7 +127,7 @@ describe('CommandService through the generated client', () => {
     const productId = await createdId();
     for (let i = 0; i < 5; i++) await adjust(productId, 1);
     await eventually(async () => {
-      const messages = (await readStreamMessages(isolated.env['NATS_URL'] ?? '', isolated.env['NATS_STREAM'] ?? '')).filter((m) => m.envelope.aggregateId === productId);
+      const messages = (await readStreamMessages(isolated.env['NATS_URL'] ?? '', eventStreamName(isolated.env['NATS_STREAM'] ?? '', 'catalog.product'))).filter((m) => m.envelope.aggregateId === productId);
       expect(messages.map((m) => m.envelope.version)).toEqual([1, 2, 3, 4, 5, 6]);
       for (const m of messages) {
         expect(m.subject).toBe(`${isolated.env['NATS_SUBJECT_PREFIX']}.catalog.product.${productId}`);

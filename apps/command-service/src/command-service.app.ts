@@ -1,7 +1,7 @@
 import { catalogV1, ordersV1, type commonV1 } from '@cqrs/contracts';
 import { startGrpcServer, type RunningGrpcServer } from '@cqrs/grpc-kit';
 import type { Logger } from '@cqrs/logging';
-import { ensureEventStream, JetStreamEventPublisher, JetStreamReaction, NatsClient, natsProbe } from '@cqrs/messaging';
+import { JetStreamEventPublisher, JetStreamReaction, NatsClient, natsProbe } from '@cqrs/messaging';
 import {
   CommandExecutor,
   createMysql,
@@ -43,13 +43,11 @@ export async function startCommandService(config: CommandServiceConfig, logger: 
   const executor = new CommandExecutor(store, { onCommitted: () => relay.wake(), stateCacheSize: config.COMMAND_STATE_CACHE_SIZE }, new SnapshotStore(mysql));
   relay.start();
   const republish = nats.ready.then((nc) => startRepublishResponder(nc, store, publisher, config.NATS_SUBJECT_PREFIX, logger.child({ component: 'republish' })));
-  // The stream is created or brought up to date at start-up (the publisher also does before its first publish).
-  const stream = nats.ready.then(async (nc) => ensureEventStream(await nc.jetstreamManager(), config).catch((err: unknown) => logger.warn({ err }, 'could not ensure the event stream yet')));
   // Filled as the reactions start, so a shutdown before NATS was ever reached does not wait for it.
   const reactions: JetStreamReaction[] = [];
   if (config.REACTIONS === 'on') {
-    void nats.ready.then(async (nc) => {
-      await stream;
+    // Each reaction creates its stream type's stream if it does not exist yet, as the relay does before publishing.
+    void nats.ready.then((nc) => {
       const react = (reaction: { name: string; streamType: string }, handle: (envelope: commonV1.EventEnvelope) => Promise<void>) => {
         const options = { ...reaction, stream: config.NATS_STREAM, subjectPrefix: config.NATS_SUBJECT_PREFIX, concurrency: config.REACTION_CONCURRENCY, ackWaitMs: config.REACTION_ACK_WAIT_MS, handle };
         const running = new JetStreamReaction(nc, options, logger.child({ reaction: reaction.name }));

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { credentials } from '@grpc/grpc-js';
-import { catalogV1 } from '@cqrs/contracts';
+import { catalogV1, eventStreamName } from '@cqrs/contracts';
 import {
   eventually,
   isolatedEnvironment,
@@ -54,7 +54,7 @@ describe('command-service under faults', () => {
     return response?.ack?.version ?? 0;
   }
 
-  const messages = () => readStreamMessages(nats.url, isolated.env['NATS_STREAM'] ?? '');
+  const messages = () => readStreamMessages(nats.url, eventStreamName(isolated.env['NATS_STREAM'] ?? '', 'catalog.product'));
 
   /** Every product's events exactly once, versions 1..n in stream order. */
   function expectOncePerVersionInOrder(all: readonly StreamMessage[], expectedVersions: ReadonlyMap<string, number>) {

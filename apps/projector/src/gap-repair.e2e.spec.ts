@@ -1,7 +1,7 @@
 import { credentials } from '@grpc/grpc-js';
 import { MongoClient } from 'mongodb';
 import { connect } from 'nats';
-import { catalogV1 } from '@cqrs/contracts';
+import { catalogV1, eventStreamName } from '@cqrs/contracts';
 import { eventually, isolatedEnvironment, readStreamMessages, startApp, unaryCall, type AppProcess, type IsolatedEnvironment } from '@cqrs/testing';
 
 jest.setTimeout(120_000);
@@ -30,7 +30,7 @@ describe('gap repair', () => {
     client.close();
 
     const natsUrl = isolated.env['NATS_URL'] ?? '';
-    const stream = isolated.env['NATS_STREAM'] ?? '';
+    const stream = eventStreamName(isolated.env['NATS_STREAM'] ?? '', 'catalog.product');
     const messages = await eventually(async () => {
       const all = await readStreamMessages(natsUrl, stream);
       expect(all).toHaveLength(3);

@@ -14,16 +14,15 @@ export async function startProjector(config: ProjectorConfig, logger: Logger): P
   const running: Array<{ stop(): Promise<void> }> = [];
 
   // The projection starts once NATS is reachable; health meanwhile says NATS is down.
-  void nats.ready.then(async (nc) => {
-    await ensureEventStream(await nc.jetstreamManager(), config).catch((err: unknown) => logger.warn({ err }, 'could not ensure the event stream yet'));
+  void nats.ready.then((nc) => {
     const catalog = new ViewCatalog(views.db);
     const project = <View extends ViewDocument>(projection: Projection<View>) => {
-      // One consumer per source stream type (NATS 2.9 filters one subject per consumer).
+      // One consumer per source stream type, each reading that type's own stream.
       for (const source of [projection.streamType, ...(projection.sources ?? [])]) {
         const projector = new JetStreamProjector(nc, views.db, projection, catalog, logger.child({ projection: projection.name, source }), {
           source,
           maxDeliveries: config.PROJECTOR_MAX_DELIVERIES,
-          stream: config.NATS_STREAM,
+          ensureStream: async (streamType) => ensureEventStream(await nc.jetstreamManager(), config, streamType),
           subjectPrefix: config.NATS_SUBJECT_PREFIX,
           batchSize: config.PROJECTOR_BATCH_SIZE,
           retryDelayMs: config.PROJECTOR_RETRY_DELAY_MS,

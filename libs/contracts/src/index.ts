@@ -5,4 +5,4 @@ export * as googleRpc from './google-rpc';
 export * as healthV1 from './generated/health/v1/health';
 export { contractFileDescriptors } from './file-descriptors';
 export { decodeConsistencyToken, encodeConsistencyToken } from './consistency-token';
-export { allEventSubjects, allViewChangedSubjects, eventSubject, eventSubjectsOf, republishSubject, viewChangedSubject } from './subjects';
+export { allViewChangedSubjects, eventStreamName, eventStreamNamePrefix, eventSubject, eventSubjectsOf, republishSubject, viewChangedSubject } from './subjects';

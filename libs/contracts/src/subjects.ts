@@ -8,9 +8,17 @@ export function eventSubjectsOf(prefix: string, streamType: string): string {
   return `${prefix}.${streamType}.*`;
 }
 
-/** Every subject the event stream holds. */
-export function allEventSubjects(prefix: string): string {
-  return `${prefix}.>`;
+/**
+ * The JetStream stream that holds one stream type's events, e.g. `EVENTS_CATALOG_PRODUCT`. One stream
+ * per stream type lets every consumer read its stream unfiltered (see the README, "Event streams").
+ */
+export function eventStreamName(streamPrefix: string, streamType: string): string {
+  return `${eventStreamNamePrefix(streamPrefix)}${streamType.replace(/[^A-Za-z0-9_-]/g, '_').toUpperCase()}`;
+}
+
+/** What the names of every event stream under one prefix start with. */
+export function eventStreamNamePrefix(streamPrefix: string): string {
+  return `${streamPrefix.toUpperCase()}_`;
 }
 
 /** Core NATS subject on which the projector announces that an aggregate's view changed. */

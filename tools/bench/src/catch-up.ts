@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { connect, type NatsConnection } from 'nats';
-import { catalogV1 } from '@cqrs/contracts';
+import { connect } from 'nats';
+import { catalogV1, eventStreamName } from '@cqrs/contracts';
 import { projectorConsumerName } from '@cqrs/projections';
 import { productsProjection } from '@cqrs/catalog-read-model';
 import { REPO_ROOT, startApp, unaryCall, type AppProcess, type CatalogStack } from '@cqrs/testing';
@@ -19,22 +19,27 @@ export async function commitEvents(stack: CatalogStack, productIds: readonly str
   }));
 }
 
-/** Events the products projector has not yet acknowledged (pending or in flight). */
-function projectorBacklog(nc: NatsConnection, env: Record<string, string>): () => Promise<number> {
-  return async () => {
-    const info = await (await nc.jetstreamManager()).consumers.info(env['NATS_STREAM'] ?? '', projectorConsumerName(productsProjection));
-    return info.num_pending + info.num_ack_pending;
+/** Events the products projector has not yet acknowledged (pending or in flight), over a connection of its own. */
+export async function projectorBacklog(env: Record<string, string>): Promise<{ pending(): Promise<number>; close(): Promise<void> }> {
+  const nc = await connect({ servers: (env['NATS_URL'] ?? '').replace('nats://', '') });
+  const jsm = await nc.jetstreamManager();
+  const stream = eventStreamName(env['NATS_STREAM'] ?? '', productsProjection.streamType);
+  return {
+    pending: async () => {
+      const info = await jsm.consumers.info(stream, projectorConsumerName(productsProjection));
+      return info.num_pending + info.num_ack_pending;
+    },
+    close: () => nc.close(),
   };
 }
 
 /** Waits until the projector has applied everything published so far. */
 export async function projectorDrained(env: Record<string, string>): Promise<void> {
-  const nc = await connect({ servers: (env['NATS_URL'] ?? '').replace('nats://', '') });
+  const backlog = await projectorBacklog(env);
   try {
-    const pending = projectorBacklog(nc, env);
-    while ((await pending()) > 0) await new Promise((resolve) => setTimeout(resolve, 200));
+    while ((await backlog.pending()) > 0) await new Promise((resolve) => setTimeout(resolve, 200));
   } finally {
-    await nc.close();
+    await backlog.close();
   }
 }
 
@@ -50,23 +55,23 @@ export async function projectorCatchUp(
   events: number,
   onProjector: (projector: AppProcess) => void,
 ): Promise<Figure> {
-  const nc = await connect({ servers: (env['NATS_URL'] ?? '').replace('nats://', '') });
+  const backlog = await projectorBacklog(env);
+  const pending = () => backlog.pending();
   try {
-    const pending = projectorBacklog(nc, env);
     // Start from a drained projector, so the figure counts only this scenario's events.
     await projectorDrained(env);
     await stack.projector.stop('SIGTERM');
     await commitEvents(stack, productIds, events);
     await new Promise((resolve) => setTimeout(resolve, 1_000)); // let the relay publish the tail
-    const backlog = await pending();
+    const waiting = await pending();
     const started = performance.now();
     const projector = await startApp('projector', env);
     onProjector(projector);
     while ((await pending()) > 0) await new Promise((resolve) => setTimeout(resolve, 50));
     const seconds = (performance.now() - started) / 1000;
-    return { scenario: 'catch-up', name: `projector catch-up from an empty start (${backlog} events)`, rate: round(backlog / seconds, 1), count: backlog, target: '≥ 0.7 × raw bulk upserts' };
+    return { scenario: 'catch-up', name: `projector catch-up from an empty start (${waiting} events)`, rate: round(waiting / seconds, 1), count: waiting, target: '≥ 0.7 × raw bulk upserts' };
   } finally {
-    await nc.close();
+    await backlog.close();
   }
 }
 

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { round, type ResourceUse } from './figures';
 
 const CLOCK_TICKS = 100;
@@ -45,4 +45,20 @@ function cpuTicks(pid: number): number {
 function peakRssKb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+}
+
+/** CPU seconds so far of every process on the machine, summed by process name (PostgreSQL's backends as one). */
+export function cpuSecondsByProcessName(): Map<string, number> {
+  const seconds = new Map<string, number>();
+  for (const pid of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const key = name.startsWith('postgres') ? 'postgres' : name;
+      seconds.set(key, (seconds.get(key) ?? 0) + cpuTicks(Number(pid)) / CLOCK_TICKS);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return seconds;
 }

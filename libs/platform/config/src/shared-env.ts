@@ -22,7 +22,7 @@ export const mysqlEnv = {
 
 export const natsEnv = {
   NATS_URL: urlVar('nats://127.0.0.1:4222', ['nats', 'tls']),
-  /** JetStream stream holding every domain event. */
+  /** Prefix of the JetStream streams' names: one stream per stream type, e.g. EVENTS_CATALOG_PRODUCT. */
   NATS_STREAM: nameVar('EVENTS'),
   /** First token of every event subject; tests set their own so streams never overlap. */
   NATS_SUBJECT_PREFIX: nameVar('events'),

@@ -1,4 +1,4 @@
-export { DUPLICATE_WINDOW_MS, ensureEventStream } from './event-stream';
+export { DUPLICATE_WINDOW_MS, ensureEventStream, eventStreamNames } from './event-stream';
 export type { EventStreamConfig } from './event-stream';
 export { JetStreamEventPublisher } from './jetstream-publisher';
 export { NatsClient, natsProbe } from './nats-connection';

@@ -14,8 +14,10 @@ export class JetStreamEventPublisher {
     private readonly ackTimeoutMs = 5_000,
   ) {}
 
-  async prepare(): Promise<void> {
-    await ensureEventStream(await this.connection().jetstreamManager(), this.config);
+  /** Creates (or updates) the stream of each stream type; the relay calls it before their first publish. */
+  async prepare(streamTypes: ReadonlySet<string>): Promise<void> {
+    const jsm = await this.connection().jetstreamManager();
+    for (const streamType of streamTypes) await ensureEventStream(jsm, this.config, streamType);
   }
 
   /** msgId defaults to the event id; a repair passes another one so the duplicate window does not drop it. */

@@ -1,11 +1,13 @@
 import { AckPolicy, DeliverPolicy, nanos, type JsMsg, type NatsConnection } from 'nats';
-import { commonV1, eventSubjectsOf } from '@cqrs/contracts';
+import { commonV1 } from '@cqrs/contracts';
 import type { Logger } from '@cqrs/logging';
+import { ensureEventStream } from './event-stream';
 
 /** Events that may be failing (waiting for a redelivery) at once without holding up the others. */
 const MAX_FAILING = 1_000;
 
 export interface JetStreamReactionOptions {
+  /** Prefix of the event streams' names (NATS_STREAM); the reaction reads its stream type's stream. */
   readonly stream: string;
   readonly subjectPrefix: string;
   /** Names the durable consumer (`reaction-<name>`), shared by every replica of the reacting app. */
@@ -77,8 +79,8 @@ export class JetStreamReaction {
     let failures = 0;
     while (!this.stopped) {
       try {
-        await this.ensureConsumer();
-        const consumer = await this.nc.jetstream().consumers.get(this.options.stream, this.consumerName);
+        const stream = await this.ensureConsumer();
+        const consumer = await this.nc.jetstream().consumers.get(stream, this.consumerName);
         // No more buffered than can be handled at once: a buffered event gets no progress signals.
         const messages = await consumer.consume({ max_messages: this.concurrency() });
         this.messages = messages;
@@ -101,22 +103,25 @@ export class JetStreamReaction {
     }
   }
 
-  private async ensureConsumer(): Promise<void> {
+  /** Creates the stream and the durable consumer, or brings the consumer's settings up to date; returns the stream's name. */
+  private async ensureConsumer(): Promise<string> {
     const jsm = await this.nc.jetstreamManager();
     // Events waiting for a retry count as pending: room for many, so failing ones never hold up the rest.
     const tunable = { ack_wait: nanos(this.ackWaitMs()), max_ack_pending: Math.max(MAX_FAILING, this.concurrency() * 4) };
-    const existing = await jsm.consumers.info(this.options.stream, this.consumerName).catch(() => undefined);
+    const stream = await ensureEventStream(jsm, { NATS_STREAM: this.options.stream, NATS_SUBJECT_PREFIX: this.options.subjectPrefix }, this.options.streamType);
+    const existing = await jsm.consumers.info(stream, this.consumerName).catch(() => undefined);
     if (existing === undefined) {
-      await jsm.consumers.add(this.options.stream, {
+      // The stream holds only this stream type's events: no filter subject (see ensureEventStream).
+      await jsm.consumers.add(stream, {
         durable_name: this.consumerName,
-        filter_subject: eventSubjectsOf(this.options.subjectPrefix, this.options.streamType),
         ack_policy: AckPolicy.Explicit,
         deliver_policy: DeliverPolicy.All,
         ...tunable,
       });
     } else if (existing.config.ack_wait !== tunable.ack_wait || existing.config.max_ack_pending !== tunable.max_ack_pending) {
-      await jsm.consumers.update(this.options.stream, this.consumerName, tunable);
+      await jsm.consumers.update(stream, this.consumerName, tunable);
     }
+    return stream;
   }
 
   /** Waits until fewer than `concurrency` events are being handled. */

@@ -1,13 +1,14 @@
 import type { Db } from 'mongodb';
 import { AckPolicy, DeliverPolicy, nanos, type Consumer, type JsMsg, type NatsConnection } from 'nats';
-import { commonV1, eventSubjectsOf, republishSubject, viewChangedSubject } from '@cqrs/contracts';
+import { commonV1, republishSubject, viewChangedSubject } from '@cqrs/contracts';
 import type { Logger } from '@cqrs/logging';
 import { ProjectionApplier, type Gap, type ProjectionApplierOptions } from './projection-applier';
 import type { ViewCatalog } from './view-catalog';
 import { sourceKey, type Projection, type ViewDocument } from './projection';
 
 export interface JetStreamProjectorOptions {
-  readonly stream: string;
+  /** Creates the JetStream stream of a stream type when it does not exist yet; returns its name. */
+  readonly ensureStream: (streamType: string) => Promise<string>;
   /** The stream type this projector consumes: the projection's own (default) or one of its further sources. */
   readonly source?: string;
   readonly subjectPrefix: string;
@@ -144,19 +145,20 @@ export class JetStreamProjector<View extends ViewDocument> {
     const name = projectorConsumerName(this.projection, this.source);
     // In flight: two batches, one being written and one arriving meanwhile.
     const tunable = { ack_wait: nanos(this.ackWaitMs()), max_ack_pending: this.options.maxAckPending ?? this.batchSize * 2 };
-    const existing = await jsm.consumers.info(this.options.stream, name).catch(() => undefined);
+    const stream = await this.options.ensureStream(this.source);
+    const existing = await jsm.consumers.info(stream, name).catch(() => undefined);
     if (existing === undefined) {
-      await jsm.consumers.add(this.options.stream, {
+      // The stream holds only this source's events: no filter subject (see ensureEventStream).
+      await jsm.consumers.add(stream, {
         durable_name: name,
-        filter_subject: eventSubjectsOf(this.options.subjectPrefix, this.source),
         ack_policy: AckPolicy.Explicit,
         deliver_policy: DeliverPolicy.All,
         ...tunable,
       });
     } else if (existing.config.ack_wait !== tunable.ack_wait || existing.config.max_ack_pending !== tunable.max_ack_pending) {
-      await jsm.consumers.update(this.options.stream, name, tunable);
+      await jsm.consumers.update(stream, name, tunable);
     }
-    return this.nc.jetstream().consumers.get(this.options.stream, name);
+    return this.nc.jetstream().consumers.get(stream, name);
   }
 
   /** Applies whatever has queued up, batch after batch, until the queue is empty. */

@@ -1,6 +1,7 @@
 import { MongoClient } from 'mongodb';
 import { createConnection } from 'mysql2/promise';
 import { connect } from 'nats';
+import { eventStreamNamePrefix } from '@cqrs/contracts';
 import { newRunId } from './run-id';
 
 export const LOCAL_URLS = {
@@ -34,7 +35,7 @@ export function isolatedEnvironment(prefix = 't'): IsolatedEnvironment {
     runId,
     env,
     cleanup: async () => {
-      await Promise.all([dropMysqlDatabase(env.MYSQL_DATABASE), dropStream(env.NATS_STREAM), dropViewDatabase(env.MONGODB_DATABASE)]);
+      await Promise.all([dropMysqlDatabase(env.MYSQL_DATABASE), dropStreams(env.NATS_STREAM), dropViewDatabase(env.MONGODB_DATABASE)]);
     },
   };
 }
@@ -49,13 +50,17 @@ async function dropMysqlDatabase(name: string): Promise<void> {
   }
 }
 
-async function dropStream(name: string): Promise<void> {
+/** Deletes the run's event streams (one per stream type). */
+async function dropStreams(prefix: string): Promise<void> {
   const nc = await connect({ servers: LOCAL_URLS.NATS_URL.replace(/^nats:\/\//, '') });
   try {
     const jsm = await nc.jetstreamManager();
-    await jsm.streams.delete(name).catch((err: unknown) => {
-      if (!String(err).includes('stream not found')) throw err;
-    });
+    for await (const name of jsm.streams.names()) {
+      if (!name.startsWith(eventStreamNamePrefix(prefix))) continue;
+      await jsm.streams.delete(name).catch((err: unknown) => {
+        if (!String(err).includes('stream not found')) throw err;
+      });
+    }
   } finally {
     await nc.close();
   }

@@ -6,8 +6,8 @@ import type { OutboxStore } from './outbox-store';
 
 /** Where the relay sends events: JetStream in production (see @cqrs/messaging). */
 export interface EventPublisher {
-  /** Makes sure the destination exists; called before the first publish and after failures. */
-  prepare(): Promise<void>;
+  /** Makes sure the destinations of these stream types exist; called before their first publish and after failures. */
+  prepare(streamTypes: ReadonlySet<string>): Promise<void>;
   /** Resolves once the broker has acknowledged (and deduplicated by event id) the event. */
   publish(envelope: commonV1.EventEnvelope): Promise<void>;
 }
@@ -36,7 +36,8 @@ export class OutboxRelay {
   private stopped = false;
   private wakeUp: (() => void) | undefined;
   private woken = false;
-  private prepared = false;
+  /** Stream types whose destination is known to exist since the last failure. */
+  private readonly prepared = new Set<string>();
 
   constructor(
     private readonly outbox: OutboxStore,
@@ -84,7 +85,7 @@ export class OutboxRelay {
         if (published < this.batchSize) await this.idle(this.sweepIntervalMs);
       } catch (err) {
         failures++;
-        this.prepared = false;
+        this.prepared.clear();
         const backoff = Math.min(this.maxBackoffMs, 100 * 2 ** Math.min(failures, 10));
         if (failures === 1 || failures % 10 === 0) this.logger.warn({ err, failures, backoffMs: backoff }, 'outbox relay could not publish; retrying');
         await this.idle(backoff);
@@ -96,9 +97,10 @@ export class OutboxRelay {
   private async round(): Promise<number> {
     const batch = await this.outbox.pending(this.batchSize);
     if (batch.length === 0) return 0;
-    if (!this.prepared) {
-      await this.publisher.prepare();
-      this.prepared = true;
+    const unprepared = new Set(batch.map((event) => event.streamType).filter((type) => !this.prepared.has(type)));
+    if (unprepared.size > 0) {
+      await this.publisher.prepare(unprepared);
+      for (const type of unprepared) this.prepared.add(type);
     }
     const published: number[] = [];
     const failedStreams = new Set<string>();
