@@ -25,6 +25,7 @@ describe('benchmark harness (smoke)', () => {
       expect.stringContaining('raw MySQL insert'),
       'raw JetStream async publish',
       'raw MongoDB-driver bulk upserts',
+      'raw MongoDB-driver compare-and-set replaces of existing documents',
       expect.stringContaining('raw MongoDB-driver findOne'),
       expect.stringContaining('grpc-js empty unary RPC'),
     ]);
@@ -33,6 +34,10 @@ describe('benchmark harness (smoke)', () => {
     expect(report.figures.filter((f) => (f.errors ?? 0) > 0).map((f) => ({ figure: f.name, errors: f.errorKinds }))).toEqual([]);
     expect(report.figures.filter((f) => f.scenario === 'commands').every((f) => f.ratio !== undefined && f.ceiling !== undefined)).toBe(true);
     expect(report.figures.filter((f) => f.scenario === 'query scaling' && f.ratio !== undefined)).toHaveLength(6);
+    expect(report.figures.filter((f) => f.scenario === 'catch-up').map((f) => f.otherRatios?.map((r) => r.ceiling))).toEqual([
+      ['raw MongoDB-driver compare-and-set replaces of existing documents'],
+      ['raw MongoDB-driver compare-and-set replaces of existing documents'],
+    ]);
     expect(new Set(report.resources.map((r) => r.app))).toEqual(new Set(['command-service', 'query-service', 'projector']));
     expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('## Ceilings');
     expect(existsSync(join(out, 'latency.svg'))).toBe(true);

@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { appNodeArgs } from '@cqrs/testing';
 
 const ROOT = join(__dirname, '..', '..');
 /** Each app reads GRPC_PORT; here it comes from the app's own variable so all three can differ. */
@@ -31,7 +32,7 @@ function stopAll(exitCode: number): void {
 
 for (const { app, portVar, port } of APPS) {
   const env = { ...process.env, GRPC_PORT: process.env[portVar] || port };
-  const child = spawn(process.execPath, ['--enable-source-maps', join(ROOT, 'dist', 'apps', app, 'main.js')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...appNodeArgs(), join(ROOT, 'dist', 'apps', app, 'main.js')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.set(app, child);
   const label = app.padEnd(16);
   for (const stream of [child.stdout, child.stderr]) {

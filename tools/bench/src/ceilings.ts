@@ -4,6 +4,7 @@ import { MongoClient } from 'mongodb';
 import { connect, StorageType } from 'nats';
 import pino from 'pino';
 import { startGrpcServer } from '@cqrs/grpc-kit';
+import { WRITE_CHUNK_SIZE } from '@cqrs/projections';
 import { createMysql } from '@cqrs/write-store';
 import { round, type Figure } from './figures';
 import { ghz } from './ghz';
@@ -74,7 +75,11 @@ export async function jetStreamPublishCeiling(env: Record<string, string>, sizes
   }
 }
 
-/** Raw driver bulk upserts and findOne by id against the same FerretDB. */
+/**
+ * Raw driver bulk upserts of new documents, compare-and-set replaces of those documents (a
+ * projector's write: filter on id and version; 16 per command, as FerretDB v1 needs, see
+ * chunkedBulkWrite), and findOne by id, against the same FerretDB.
+ */
 export async function mongoCeilings(env: Record<string, string>, sizes: CeilingSizes): Promise<Figure[]> {
   const client = new MongoClient(env['MONGODB_URL'] ?? '');
   const collection = client.db(env['MONGODB_DATABASE']).collection<{ _id: string; name: string; version: number }>('bench_raw');
@@ -87,10 +92,19 @@ export async function mongoCeilings(env: Record<string, string>, sizes: CeilingS
         await collection.bulkWrite(ops, { ordered: false });
       }
     });
+    const replaces = await rate(sizes.upserts, async () => {
+      for (let start = 0; start < sizes.upserts; start += WRITE_CHUNK_SIZE) {
+        const ops = Array.from({ length: Math.min(WRITE_CHUNK_SIZE, sizes.upserts - start) }, (_, k) => ({
+          replaceOne: { filter: { _id: `p${start + k}`, version: 1 }, replacement: { _id: `p${start + k}`, name: `Product ${start + k}`, version: 2 } },
+        }));
+        await collection.bulkWrite(ops, { ordered: false });
+      }
+    });
     const finds = await rate(sizes.finds, () => inParallel(sizes.finds, sizes.concurrency, async (i) => void (await collection.findOne({ _id: `p${i % sizes.upserts}` }))));
     await collection.drop().catch(() => undefined);
     return [
       { scenario: SCENARIO, name: 'raw MongoDB-driver bulk upserts', rate: upserts, count: sizes.upserts },
+      { scenario: SCENARIO, name: 'raw MongoDB-driver compare-and-set replaces of existing documents', rate: replaces, count: sizes.upserts },
       { scenario: SCENARIO, name: `raw MongoDB-driver findOne by id (c=${sizes.concurrency})`, rate: finds, count: sizes.finds },
     ];
   } finally {

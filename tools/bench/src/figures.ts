@@ -14,6 +14,8 @@ export interface Figure {
   /** The ceiling this figure is compared with, and the ratio to it. */
   readonly ceiling?: string;
   readonly ratio?: number;
+  /** Ratios to further ceilings that explain the figure (no goal attached). */
+  readonly otherRatios?: ReadonlyArray<{ readonly ceiling: string; readonly ratio: number }>;
   /** The goal the report states for this ratio or latency (a goal, never an assertion). */
   readonly target?: string;
   readonly note?: string;

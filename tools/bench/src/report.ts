@@ -22,7 +22,7 @@ export function markdown(report: Report): string {
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | --- |',
     ...report.figures.map(
       (f) =>
-        `| ${f.scenario} | ${f.name} | ${fmt(f.rate)} | ${fmt(f.p50Ms)} | ${fmt(f.p90Ms)} | ${fmt(f.p99Ms)} | ${fmt(f.errors)} | ${f.ratio === undefined ? '' : `${f.ratio.toFixed(2)} × ${f.ceiling}`} | ${f.target ?? ''} |`,
+        `| ${f.scenario} | ${f.name} | ${fmt(f.rate)} | ${fmt(f.p50Ms)} | ${fmt(f.p90Ms)} | ${fmt(f.p99Ms)} | ${fmt(f.errors)} | ${ratios(f)} | ${f.target ?? ''} |`,
     ),
     '',
     '## Resources per scenario',
@@ -65,4 +65,9 @@ export function writeReport(dir: string, report: Report): void {
 
 function escape(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function ratios(figure: Figure): string {
+  const all = [...(figure.ratio === undefined ? [] : [{ ceiling: figure.ceiling, ratio: figure.ratio }]), ...(figure.otherRatios ?? [])];
+  return all.map(({ ceiling, ratio }) => `${ratio.toFixed(2)} × ${ceiling}`).join('; ');
 }

@@ -17,3 +17,4 @@ export type { BucketDirectory, BucketEntry, BucketedOrder, OrderKey, OrderPositi
 export { MAX_BUCKET_SIZE } from './bucket-maintainer';
 export { scanInOrder } from './bucketed-scan';
 export type { ScanRequest, ScanResult } from './bucketed-scan';
+export { WRITE_CHUNK_SIZE } from './chunked-bulk-write';

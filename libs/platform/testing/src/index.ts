@@ -1,4 +1,4 @@
-export { startApp } from './app-process';
+export { appNodeArgs, startApp } from './app-process';
 export type { AppName, AppProcess } from './app-process';
 export { eventually } from './eventually';
 export { goToolPath, grpcurl } from './go-tools';
