@@ -46,7 +46,7 @@ const program = new Command('ops').description('operator commands for the CQRS p
 program
   .command('rebuild')
   .argument('<projection>', `one of: ${Object.keys(PROJECTIONS).join(', ')}`)
-  .option('--batch-size <n>', 'events per bulk write', (v) => Number(v), 1_000)
+  .option('--batch-size <n>', 'events read and applied at once (one write per view touched)', (v) => Number(v), 5_000)
   .option('--settle-ms <n>', 'pause after the swap before the last catch-up', (v) => Number(v), 2_000)
   .description('rebuild views from the event store into fresh collections, then swap them in')
   .action(async (name: string, options: { batchSize: number; settleMs: number }) => {

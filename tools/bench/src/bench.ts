@@ -36,7 +36,7 @@ interface Sizes {
 
 const SIZES: Record<string, Sizes> = {
   smoke: { products: 20, ghzTotal: 40, concurrencies: [1, 4], visibilityMs: 500, catchUpEvents: 100, scaling: [20, 60], scalingDurationS: 1, ceilings: { transactions: 50, publishes: 200, upserts: 200, finds: 100, rpcs: 200, concurrency: 4 } },
-  quick: { products: 1_000, ghzTotal: 300, concurrencies: [1, 8, 32], visibilityMs: 3_000, catchUpEvents: 10_000, queryDurationS: 5, scaling: [1_000, 3_000], scalingDurationS: 3, ceilings: { transactions: 2_000, publishes: 10_000, upserts: 5_000, finds: 2_000, rpcs: 5_000, concurrency: 8 } },
+  quick: { products: 1_000, ghzTotal: 200, concurrencies: [1, 8, 32], visibilityMs: 2_000, catchUpEvents: 10_000, queryDurationS: 3, scaling: [1_000, 2_000], scalingDurationS: 2, ceilings: { transactions: 2_000, publishes: 10_000, upserts: 1_500, finds: 1_500, rpcs: 4_000, concurrency: 8 } },
   // 10,000 products through commands: a projector on FerretDB applies product creations at tens per
   // second at 100,000 products, too slow for one run; List and Search get 100,000 in query scaling.
   full: { products: 10_000, ghzTotal: 5_000, concurrencies: [1, 8, 32, 64], visibilityMs: 10_000, catchUpEvents: 100_000, queryDurationS: 30, scaling: [1_000, 100_000], scalingDurationS: 15, ceilings: { transactions: 10_000, publishes: 100_000, upserts: 50_000, finds: 10_000, rpcs: 20_000, concurrency: 8 } },

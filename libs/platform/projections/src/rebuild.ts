@@ -16,6 +16,7 @@ export interface RebuildProgress {
 }
 
 export interface RebuildOptions {
+  /** Events read and applied at once (5,000): a view is written once for all its events in a batch. */
   readonly batchSize?: number;
   /** Pause after the swap before the last catch-up, so projectors notice the swap first. */
   readonly settleMs?: number;
@@ -50,7 +51,7 @@ export async function rebuildProjection<View extends ViewDocument>(
 ): Promise<RebuildSummary> {
   const started = Date.now();
   const now = options.now ?? (() => new Date());
-  const batchSize = options.batchSize ?? 1_000;
+  const batchSize = options.batchSize ?? 5_000;
   const stamp = now().toISOString().replace(/\D/g, '').slice(0, 14);
   const fresh: ActiveCollections = {
     collection: `${projection.collection}_${stamp}`,
