@@ -70,6 +70,31 @@ describe('OutboxRelay', () => {
     expect(published).toEqual(['b-1', 'b-2', 'a-1', 'a-2']);
   });
 
+  it("prepares each stream type's destination before its first publish, and again after a failure", async () => {
+    const typed = (streamType: string, streamId: string, position: number): StoredEvent => ({ ...event(streamId, 1, position), streamType });
+    const { outbox, pending } = fakeOutbox([typed('catalog.product', 'p', 1), typed('orders.order', 'o', 2)]);
+    const prepared: string[][] = [];
+    let failuresLeft = 1;
+    const publisher: EventPublisher = {
+      prepare: async (types) => void prepared.push([...types].sort()),
+      publish: async (e: commonV1.EventEnvelope) => {
+        if (e.streamType === 'orders.order' && failuresLeft-- > 0) throw new Error('no stream');
+      },
+    };
+    const relay = new OutboxRelay(outbox, alwaysLeader, publisher, pino({ level: 'silent' }), { sweepIntervalMs: 20, maxBackoffMs: 20 });
+    relay.start();
+    await waitFor(() => pending.length === 0);
+    for (const [streamId, position] of [['p2', 3], ['p3', 4]] as const) {
+      pending.push(typed('catalog.product', streamId, position));
+      relay.wake();
+      await waitFor(() => pending.length === 0);
+    }
+    await relay.stop();
+    // Once for both types; a failure forgets what was prepared, so each is prepared again when it
+    // next comes, and then not again.
+    expect(prepared).toEqual([['catalog.product', 'orders.order'], ['orders.order'], ['catalog.product']]);
+  });
+
   it('publishes nothing while another process holds the lock', async () => {
     const { outbox, pending } = fakeOutbox([event('a', 1, 1)]);
     const follower = { ...alwaysLeader, tryAcquire: async () => false, isHeld: async () => false } as unknown as MysqlLeaderLock;
