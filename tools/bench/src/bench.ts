@@ -19,6 +19,7 @@ import { writeReport } from './report';
 import { ResourceMeter } from './resources';
 import { queryScaling } from './query-scaling';
 import { commandThroughput, queries, seedProducts, visibility } from './scenarios';
+import { exitWhenDone } from './exit-when-done';
 
 interface Sizes {
   readonly products: number;
@@ -136,18 +137,13 @@ function withRatio(figure: Figure, ceiling: Figure | undefined, goal: string): F
   return { ...figure, ceiling: ceiling.name, ratio: round(figure.rate / ceiling.rate, 3), target: figure.target ?? `${goal} × ${ceiling.name}` };
 }
 
-new Command('bench')
-  .addOption(new Option('--mode <mode>', 'sizes').choices(Object.keys(SIZES)).default('quick'))
-  .option('--out <dir>', 'where the report goes', join(REPO_ROOT, 'tools/bench/out'))
-  .addOption(new Option('--only <scenario>', 'run one scenario alone').choices(['query-scaling']))
-  .action(async (options: { mode: string; out: string; only?: string }) => {
-    await main(options.mode, options.out, options.only);
-  })
-  .parseAsync()
-  .then(
-    () => process.exit(0),
-    (err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
+exitWhenDone(
+  new Command('bench')
+    .addOption(new Option('--mode <mode>', 'sizes').choices(Object.keys(SIZES)).default('quick'))
+    .option('--out <dir>', 'where the report goes', join(REPO_ROOT, 'tools/bench/out'))
+    .addOption(new Option('--only <scenario>', 'run one scenario alone').choices(['query-scaling']))
+    .action(async (options: { mode: string; out: string; only?: string }) => {
+      await main(options.mode, options.out, options.only);
+    })
+    .parseAsync(),
+);

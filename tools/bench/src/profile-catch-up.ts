@@ -15,6 +15,7 @@ import { commitEvents, projectorBacklog, projectorDrained } from './catch-up';
 import { printCpuProfile } from './cpu-profile';
 import { cpuSecondsByProcessName } from './resources';
 import { seedProducts } from './scenarios';
+import { exitWhenDone } from './exit-when-done';
 
 interface Options {
   readonly events: number;
@@ -57,16 +58,11 @@ async function main({ events, products, cpuProf }: Options): Promise<void> {
   if (cpuProf) printCpuProfile(profileDir);
 }
 
-new Command('profile-catch-up')
-  .option('--events <n>', 'stock adjustments to catch up on', (v) => Number(v), 10_000)
-  .option('--products <n>', 'products they are spread over', (v) => Number(v), 1_000)
-  .option('--cpu-prof', "also profile the projector's own CPU", false)
-  .action(async (options: Options) => main(options))
-  .parseAsync()
-  .then(
-    () => process.exit(0),
-    (err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
+exitWhenDone(
+  new Command('profile-catch-up')
+    .option('--events <n>', 'stock adjustments to catch up on', (v) => Number(v), 10_000)
+    .option('--products <n>', 'products they are spread over', (v) => Number(v), 1_000)
+    .option('--cpu-prof', "also profile the projector's own CPU", false)
+    .action(async (options: Options) => main(options))
+    .parseAsync(),
+);

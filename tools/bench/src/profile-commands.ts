@@ -13,6 +13,7 @@ import { Command } from 'commander';
 import { isolatedEnvironment, startApp } from '@cqrs/testing';
 import { printCpuProfile } from './cpu-profile';
 import { ghz } from './ghz';
+import { exitWhenDone } from './exit-when-done';
 
 async function main(commands: number, concurrency: number): Promise<void> {
   const isolated = isolatedEnvironment('profile');
@@ -44,15 +45,10 @@ async function productIds(env: Record<string, string>): Promise<string[]> {
   }
 }
 
-new Command('profile-commands')
-  .option('--commands <n>', 'AdjustProductStock calls', (v) => Number(v), 3_000)
-  .option('--concurrency <n>', 'calls in flight', (v) => Number(v), 16)
-  .action(async (options: { commands: number; concurrency: number }) => main(options.commands, options.concurrency))
-  .parseAsync()
-  .then(
-    () => process.exit(0),
-    (err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
+exitWhenDone(
+  new Command('profile-commands')
+    .option('--commands <n>', 'AdjustProductStock calls', (v) => Number(v), 3_000)
+    .option('--concurrency <n>', 'calls in flight', (v) => Number(v), 16)
+    .action(async (options: { commands: number; concurrency: number }) => main(options.commands, options.concurrency))
+    .parseAsync(),
+);
