@@ -95,6 +95,35 @@ describe('OutboxRelay', () => {
     expect(prepared).toEqual([['catalog.product', 'orders.order'], ['orders.order'], ['catalog.product']]);
   });
 
+  it('does not lose a wake that comes during a round, after an idle that ended on its timer', async () => {
+    // Round 2 starts when the first idle's timer fires; a commit lands while it reads the outbox
+    // (too late for that read) and wakes the relay. That event must go out at once, not a sweep later.
+    const waiting: StoredEvent[] = [];
+    const readAt: number[] = [];
+    let relay: OutboxRelay | undefined;
+    const outbox = {
+      pending: async () => {
+        readAt.push(performance.now());
+        const snapshot = [...waiting];
+        if (readAt.length === 2) {
+          waiting.push(event('late', 1, 1));
+          relay?.wake();
+        }
+        return snapshot;
+      },
+      markPublished: async (positions: readonly number[]) => {
+        for (const position of positions) waiting.splice(waiting.findIndex((e) => e.position === position), 1);
+      },
+    } as unknown as OutboxStore;
+    const published: string[] = [];
+    relay = new OutboxRelay(outbox, alwaysLeader, { prepare: async () => undefined, publish: async (e) => void published.push(e.eventId) }, pino({ level: 'silent' }), { sweepIntervalMs: 1_000 });
+    relay.start();
+    await waitFor(() => published.length === 1, 5_000);
+    await relay.stop();
+    // The third read follows the second at once; a lost wake would put a whole sweep (1 s) between them.
+    expect((readAt[2] ?? Infinity) - (readAt[1] ?? 0)).toBeLessThan(500);
+  });
+
   it('publishes nothing while another process holds the lock', async () => {
     const { outbox, pending } = fakeOutbox([event('a', 1, 1)]);
     const follower = { ...alwaysLeader, tryAcquire: async () => false, isHeld: async () => false } as unknown as MysqlLeaderLock;

@@ -58,7 +58,9 @@ export class OutboxRelay {
   /** Called after a commit: publish now rather than at the next sweep. */
   wake(): void {
     this.woken = true;
-    this.wakeUp?.();
+    const wakeUp = this.wakeUp;
+    this.wakeUp = undefined;
+    wakeUp?.();
   }
 
   async stop(): Promise<void> {
@@ -128,16 +130,18 @@ export class OutboxRelay {
       this.woken = false;
       return Promise.resolve();
     }
+    // A wake during a round (no idle pending) leaves `woken` set, so the next idle returns at once.
+    // The handle is dropped when the timer fires: a stale one would clear a later wake during a
+    // round, and the relay would sleep a whole sweep interval with events waiting.
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wakeUp = () => {
+      const timer = setTimeout(() => {
         this.wakeUp = undefined;
+        resolve();
+      }, ms);
+      this.wakeUp = () => {
+        clearTimeout(timer);
         this.woken = false;
-        done();
+        resolve();
       };
     });
   }
