@@ -100,14 +100,13 @@ describe('OutboxRelay', () => {
     // (too late for that read) and wakes the relay. That event must go out at once, not a sweep later.
     const waiting: StoredEvent[] = [];
     const readAt: number[] = [];
-    let relay: OutboxRelay | undefined;
     const outbox = {
       pending: async () => {
         readAt.push(performance.now());
         const snapshot = [...waiting];
         if (readAt.length === 2) {
           waiting.push(event('late', 1, 1));
-          relay?.wake();
+          relay.wake();
         }
         return snapshot;
       },
@@ -116,7 +115,7 @@ describe('OutboxRelay', () => {
       },
     } as unknown as OutboxStore;
     const published: string[] = [];
-    relay = new OutboxRelay(outbox, alwaysLeader, { prepare: async () => undefined, publish: async (e) => void published.push(e.eventId) }, pino({ level: 'silent' }), { sweepIntervalMs: 1_000 });
+    const relay = new OutboxRelay(outbox, alwaysLeader, { prepare: async () => undefined, publish: async (e) => void published.push(e.eventId) }, pino({ level: 'silent' }), { sweepIntervalMs: 1_000 });
     relay.start();
     await waitFor(() => published.length === 1, 5_000);
     await relay.stop();
