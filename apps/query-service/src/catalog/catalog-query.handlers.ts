@@ -3,7 +3,7 @@ import { MIN_TOKEN_LENGTH, queryTokens, toProductView } from '@cqrs/catalog-read
 import { NotFoundError, ValidationError } from '@cqrs/errors';
 import { serverStream, unary, type ServiceHandlers } from '@cqrs/grpc-kit';
 import type { Logger } from '@cqrs/logging';
-import { requirementOf, waitForView } from '../consistency/read-consistency';
+import { readWhenCaughtUp, requirementOf, waitForView } from '../consistency/read-consistency';
 import type { ViewChanges } from '../consistency/view-changes';
 import { pageSizeOf } from '../paging/page-token';
 import type { ProductQueries } from './product-queries';
@@ -21,10 +21,10 @@ export function catalogQueryHandlers(queries: ProductQueries, changes: ViewChang
   return {
     getProduct: unary(logger, async (request: catalogV1.GetProductRequest, context) => {
       checkProductId(request.productId);
-      const requirement = requirementOf(request.consistency, STREAM_TYPE, request.productId.toLowerCase());
-      await waitForView(requirement, () => queries.version(requirement?.aggregateId ?? request.productId.toLowerCase()), changes, context, options.maxWaitMs);
-      const view = await queries.get(request.productId.toLowerCase());
-      if (view === undefined || view.deleted) throw new NotFoundError('product', request.productId.toLowerCase());
+      const productId = request.productId.toLowerCase();
+      const requirement = requirementOf(request.consistency, STREAM_TYPE, productId);
+      const view = await readWhenCaughtUp(requirement, productId, () => queries.get(productId), () => queries.version(requirement?.aggregateId ?? productId), changes, context, options.maxWaitMs);
+      if (view === undefined || view.deleted) throw new NotFoundError('product', productId);
       return { product: toProductView(view) };
     }),
 

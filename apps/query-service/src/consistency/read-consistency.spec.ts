@@ -1,5 +1,5 @@
 import type { RequestContext } from '@cqrs/grpc-kit';
-import { waitForView } from './read-consistency';
+import { readWhenCaughtUp, waitForView } from './read-consistency';
 import type { ViewChanges } from './view-changes';
 
 /** A stand-in for the core NATS notifications: the test decides when a notification arrives. */
@@ -51,5 +51,47 @@ describe('waitForView', () => {
     let calls = 0;
     // No notification ever arrives, but the view catches up during the wait.
     await expect(waitForView({ aggregateId: 'a', version: 2 }, async () => (++calls > 1 ? 2 : 1), changes, context(300), 10_000)).resolves.toBeUndefined();
+  });
+});
+
+describe('readWhenCaughtUp', () => {
+  const views = (versions: number[]) => {
+    const reads: number[] = [];
+    return { reads, read: async () => ({ id: 'a', version: versions[reads.push(0) - 1] ?? versions[versions.length - 1] ?? 0 }) };
+  };
+
+  it('answers with the read that showed the required version of the same aggregate: one read, no version check', async () => {
+    const { changes } = fakeChanges();
+    const { reads, read } = views([3]);
+    const versionOfRequired = jest.fn(async () => 3);
+    await expect(readWhenCaughtUp({ aggregateId: 'a', version: 3 }, 'a', read, versionOfRequired, changes, context(30_000), 1_000)).resolves.toEqual({ id: 'a', version: 3 });
+    expect(reads).toHaveLength(1);
+    expect(versionOfRequired).not.toHaveBeenCalled();
+  });
+
+  it('reads again after each notification until the view is there, and answers with that read', async () => {
+    const { changes, notify } = fakeChanges();
+    const { reads, read } = views([1, 2]);
+    const answer = readWhenCaughtUp({ aggregateId: 'a', version: 2 }, 'a', read, async () => 0, changes, context(30_000), 5_000);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    notify(2);
+    await expect(answer).resolves.toEqual({ id: 'a', version: 2 });
+    expect(reads).toHaveLength(2);
+  });
+
+  it("waits on another aggregate's version when the token is about another aggregate, then reads", async () => {
+    const { changes } = fakeChanges();
+    const { reads, read } = views([1]);
+    const versionOfRequired = jest.fn(async () => 7);
+    await expect(readWhenCaughtUp({ aggregateId: 'b', version: 7 }, 'a', read, versionOfRequired, changes, context(30_000), 1_000)).resolves.toEqual({ id: 'a', version: 1 });
+    expect(versionOfRequired).toHaveBeenCalledTimes(1);
+    expect(reads).toHaveLength(1);
+  });
+
+  it('reads once without a requirement', async () => {
+    const { changes } = fakeChanges();
+    const { reads, read } = views([5]);
+    await expect(readWhenCaughtUp(undefined, 'a', read, async () => 0, changes, context(30_000), 1_000)).resolves.toEqual({ id: 'a', version: 5 });
+    expect(reads).toHaveLength(1);
   });
 });
