@@ -10,3 +10,4 @@ export {
 } from './domain-errors';
 export type { FieldViolation, PlatformErrorOptions } from './domain-errors';
 export { isSocketError } from './socket-errors';
+export { AMOUNT_MINOR_MAX, isWithin, productWithin, sumWithin, UNITS_MAX } from './bounds';
