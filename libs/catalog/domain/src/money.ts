@@ -1,4 +1,4 @@
-import type { FieldViolation } from '@cqrs/errors';
+import { AMOUNT_MINOR_MAX, isWithin, type FieldViolation } from '@cqrs/errors';
 
 /** An amount in the minor units of an ISO 4217 currency; never a float. */
 export interface Money {
@@ -14,8 +14,8 @@ export function moneyViolations(money: Money | undefined, field: string): FieldV
   if (!ISO_4217.has(money.currencyCode)) {
     violations.push({ field: `${field}.currency_code`, description: `must be an ISO 4217 currency code such as "EUR" (got "${money.currencyCode}")` });
   }
-  if (!Number.isSafeInteger(money.amountMinor) || money.amountMinor < 0) {
-    violations.push({ field: `${field}.amount_minor`, description: 'must be a whole number of minor units, zero or more' });
+  if (!isWithin(money.amountMinor, 0, AMOUNT_MINOR_MAX)) {
+    violations.push({ field: `${field}.amount_minor`, description: `must be a whole number of minor units from 0 to ${AMOUNT_MINOR_MAX}` });
   }
   return violations;
 }

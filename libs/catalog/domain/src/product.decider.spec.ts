@@ -1,5 +1,5 @@
 import { deciderSpec } from '@cqrs/decider/testing';
-import { AlreadyExistsError, IllegalStateError, NotFoundError, ValidationError } from '@cqrs/errors';
+import { AlreadyExistsError, AMOUNT_MINOR_MAX, IllegalStateError, NotFoundError, UNITS_MAX, ValidationError } from '@cqrs/errors';
 import type { ProductCommand } from './product.commands';
 import { productDecider } from './product.decider';
 import type { ProductCreated, ProductDeleted, ProductEvent } from './product.events';
@@ -193,6 +193,41 @@ describe('Product', () => {
       given([created, reserved(1, 1)])
         .when({ type: 'DeleteProduct', data: { productId, reason: '' } })
         .thenThrows(IllegalStateError, (err) => expect(err.reason).toBe('STOCK_RESERVED'));
+    });
+  });
+
+  describe('bounds: 10^15 minor units of money, 10^12 units of stock', () => {
+    const adjust = (delta: number): ProductCommand => ({ type: 'AdjustProductStock', data: { productId, delta, reason: '' } });
+    const stockLimit = (err: IllegalStateError) => expect(err.reason).toBe('STOCK_LIMIT_EXCEEDED');
+
+    it('accepts a price and a stock right at the bounds and refuses one past them', () => {
+      given([]).when(create({ price: eur(AMOUNT_MINOR_MAX), initialStock: UNITS_MAX })).then([{ ...created, data: { ...created.data, price: eur(AMOUNT_MINOR_MAX), initialStock: UNITS_MAX } }]);
+      expect(violationsOf(create({ price: eur(AMOUNT_MINOR_MAX + 1), initialStock: UNITS_MAX + 1 }))).toEqual(['price.amount_minor', 'initial_stock']);
+      expect(violationsOf({ type: 'ChangeProductPrice', data: { productId, price: eur(Number.MAX_SAFE_INTEGER) } }, [created])).toEqual(['price.amount_minor']);
+    });
+
+    it('refuses a delta past the bound (2^53 - 1 included) as a bad field', () => {
+      expect(violationsOf(adjust(Number.MAX_SAFE_INTEGER), [created])).toEqual(['delta']);
+      expect(violationsOf(adjust(-UNITS_MAX - 1), [created])).toEqual(['delta']);
+    });
+
+    it('takes stock up to the bound, and refuses an increase past it', () => {
+      given([created, stockIs(UNITS_MAX - 1)]).when(adjust(1)).then([{ type: 'ProductStockAdjusted', data: { productId, delta: 1, reason: '', stock: UNITS_MAX } }]);
+      given([created, stockIs(UNITS_MAX)]).when(adjust(1)).thenThrows(IllegalStateError, stockLimit);
+      given([created, stockIs(10)]).when(adjust(UNITS_MAX)).thenThrows(IllegalStateError, stockLimit);
+    });
+
+    it('lets stock stored past the bound by older code go down, never up', () => {
+      const legacy = stockIs(Number.MAX_SAFE_INTEGER);
+      given([created, legacy]).when(adjust(-1)).then([{ type: 'ProductStockAdjusted', data: { productId, delta: -1, reason: '', stock: Number.MAX_SAFE_INTEGER - 1 } }]);
+      given([created, legacy]).when(adjust(1)).thenThrows(IllegalStateError, stockLimit);
+    });
+
+    it('refuses a quantity past the bound, and a reservation that would take reserved past it', () => {
+      const orderId = '7d0c4d3e-3b1f-4a8e-9f3a-5c2e1b0a9d8c';
+      given([created]).when({ type: 'ReserveStock', data: { productId, orderId, quantity: UNITS_MAX + 1 } }).thenThrows(ValidationError);
+      const legacy: ProductEvent[] = [stockIs(Number.MAX_SAFE_INTEGER), { type: 'ProductStockReserved', data: { productId, orderId, quantity: UNITS_MAX, reserved: UNITS_MAX } }];
+      given([created, ...legacy]).when({ type: 'ReserveStock', data: { productId, orderId, quantity: 1 } }).thenThrows(IllegalStateError, stockLimit);
     });
   });
 

@@ -1,5 +1,5 @@
 import type { Decider } from '@cqrs/decider';
-import { AlreadyExistsError, IllegalStateError, NotFoundError, ValidationError, type FieldViolation } from '@cqrs/errors';
+import { AlreadyExistsError, IllegalStateError, isWithin, NotFoundError, UNITS_MAX, ValidationError, type FieldViolation } from '@cqrs/errors';
 import { moneyViolations } from './money';
 import type { AdjustProductStock, ChangeProductPrice, ConsumeStock, CreateProduct, DeleteProduct, ProductCommand, ReleaseStock, ReserveStock, UpdateProductDetails } from './product.commands';
 import type { ProductEvent } from './product.events';
@@ -46,7 +46,7 @@ function create(command: CreateProduct, state: ProductState): ProductEvent[] {
   const name = checkName(command.data.name, violations);
   const description = checkDescription(command.data.description, violations);
   violations.push(...moneyViolations(price, 'price'));
-  if (!Number.isSafeInteger(initialStock) || initialStock < 0) violations.push({ field: 'initial_stock', description: 'must be a whole number, zero or more' });
+  if (!isWithin(initialStock, 0, UNITS_MAX)) violations.push({ field: 'initial_stock', description: `must be a whole number from 0 to ${UNITS_MAX}` });
   throwIfAny(violations);
   if (state.status !== 'Empty') throw new AlreadyExistsError(`product ${productId} already exists`, { metadata: { product_id: productId } });
   if (price === undefined) throw new ValidationError([{ field: 'price', description: 'is required' }]);
@@ -78,10 +78,12 @@ function changePrice(command: ChangeProductPrice, state: ActiveProduct): Product
 function adjustStock(command: AdjustProductStock, state: ActiveProduct): ProductEvent[] {
   const { delta } = command.data;
   const violations: FieldViolation[] = [];
-  if (!Number.isSafeInteger(delta) || delta === 0) violations.push({ field: 'delta', description: 'must be a whole number other than zero' });
+  if (!isWithin(delta, -UNITS_MAX, UNITS_MAX) || delta === 0) violations.push({ field: 'delta', description: `must be a whole number from -${UNITS_MAX} to ${UNITS_MAX}, other than zero` });
   const reason = checkReason(command.data.reason, violations);
   throwIfAny(violations);
   const stock = state.stock + delta;
+  // Only an increase is held to the bound: stock stored beyond it by older code can still go down.
+  if (delta > 0 && stock > UNITS_MAX) throw stockLimit(state, 'stock on hand', state.stock, delta);
   if (stock < 0) {
     throw new IllegalStateError(`stock of product ${state.productId} is ${state.stock}; it cannot go down by ${-delta}`, {
       reason: 'INSUFFICIENT_STOCK',
@@ -120,6 +122,7 @@ function reserve(command: ReserveStock, state: ActiveProduct): ProductEvent[] {
       metadata: { product_id: state.productId, available: String(available), quantity: String(quantity) },
     });
   }
+  if (state.reserved + quantity > UNITS_MAX) throw stockLimit(state, 'reserved stock', state.reserved, quantity);
   return [{ type: 'ProductStockReserved', data: { productId: state.productId, orderId, quantity, reserved: state.reserved + quantity } }];
 }
 
@@ -138,7 +141,14 @@ function consume(command: ConsumeStock, state: ActiveProduct): ProductEvent[] {
 }
 
 function checkQuantity(quantity: number): void {
-  if (!Number.isSafeInteger(quantity) || quantity < 1) throw new ValidationError([{ field: 'quantity', description: 'must be a whole number, one or more' }]);
+  if (!isWithin(quantity, 1, UNITS_MAX)) throw new ValidationError([{ field: 'quantity', description: `must be a whole number from 1 to ${UNITS_MAX}` }]);
+}
+
+function stockLimit(state: ActiveProduct, what: string, current: number, increase: number): IllegalStateError {
+  return new IllegalStateError(`${what} of product ${state.productId} is ${current}; it cannot go up by ${increase}, past ${UNITS_MAX} units`, {
+    reason: 'STOCK_LIMIT_EXCEEDED',
+    metadata: { product_id: state.productId, current: String(current), increase: String(increase), limit: String(UNITS_MAX) },
+  });
 }
 
 /** Releasing or consuming more than is reserved would mean a reservation was applied twice. */

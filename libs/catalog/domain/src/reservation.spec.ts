@@ -1,4 +1,5 @@
 import { foldEvents } from '@cqrs/decider';
+import { AMOUNT_MINOR_MAX } from '@cqrs/errors';
 import { productDecider } from './product.decider';
 import type { ProductEvent } from './product.events';
 import type { ProductState } from './product.state';
@@ -52,6 +53,29 @@ describe('stock reservation of an order', () => {
     const decision = decideReservation(reserve([[espresso, 1], [unknown, 1]]), reservation(), new Map([...catalog, [unknown, dollars]]));
     expect(decision.products.size).toBe(0);
     expect(decision.reservation[0]).toMatchObject({ type: 'StockReservationRejected', data: { reason: expect.stringContaining('different currencies (EUR, USD)') } });
+  });
+
+  it('rejects an order whose total would pass 10^15 minor units, and reserves nothing', () => {
+    const pricey = new Map([
+      [espresso, product(espresso, 'Espresso', AMOUNT_MINOR_MAX / 2, 5)],
+      [croissant, product(croissant, 'Croissant', 1, 1)],
+    ]);
+    expect(decideReservation(reserve([[espresso, 2]]), reservation(), pricey).reservation[0]?.type).toBe('StockReserved');
+    for (const lines of [[[espresso, 3]], [[espresso, 2], [croissant, 1]]] as Array<Array<[string, number]>>) {
+      const decision = decideReservation(reserve(lines), reservation(), pricey);
+      expect(decision.products.size).toBe(0);
+      expect(decision.reservation[0]).toMatchObject({ type: 'StockReservationRejected', data: { reason: `the order's total would pass ${AMOUNT_MINOR_MAX} minor units` } });
+    }
+  });
+
+  it('rejects an order for a product priced past the bound by older code', () => {
+    const legacy = foldEvents(productDecider, [
+      { type: 'ProductCreated', data: { productId: espresso, sku: 'E', name: 'Espresso', description: '', price: eur(250), initialStock: 200 } },
+      { type: 'ProductPriceChanged', data: { productId: espresso, previousPrice: eur(250), price: eur(Number.MAX_SAFE_INTEGER) } },
+    ]);
+    const decision = decideReservation(reserve([[espresso, 99]]), reservation(), new Map([[espresso, legacy]]));
+    expect(decision.products.size).toBe(0);
+    expect(decision.reservation[0]?.type).toBe('StockReservationRejected');
   });
 
   it('rejects a line whose product does not exist or is deleted', () => {

@@ -1,5 +1,5 @@
 import type { Message } from '@cqrs/decider';
-import { IllegalStateError, NotFoundError } from '@cqrs/errors';
+import { AMOUNT_MINOR_MAX, IllegalStateError, NotFoundError, productWithin, sumWithin, ValidationError } from '@cqrs/errors';
 import type { Money } from './money';
 import { productDecider } from './product.decider';
 import type { ProductEvent } from './product.events';
@@ -100,7 +100,7 @@ function reserve(orderId: string, lines: readonly OrderLine[], products: Readonl
     try {
       events.set(productId, productDecider.decide({ type: 'ReserveStock', data: { productId, orderId, quantity } }, stateOf(products, productId)));
     } catch (err) {
-      if (!(err instanceof IllegalStateError || err instanceof NotFoundError)) throw err;
+      if (!(err instanceof IllegalStateError || err instanceof NotFoundError || err instanceof ValidationError)) throw err;
       refusals.push(err.message);
     }
   }
@@ -111,8 +111,15 @@ function reserve(orderId: string, lines: readonly OrderLine[], products: Readonl
   // An order is billed in one currency: lines priced in several could never be totalled.
   const currencies = [...new Set(priced.map((line) => line.unitPrice.currencyCode))];
   if (currencies.length > 1) refusals.push(`the order's products are priced in different currencies (${currencies.join(', ')}); an order is billed in one`);
+  else if (totalOf(priced) === undefined) refusals.push(`the order's total would pass ${AMOUNT_MINOR_MAX} minor units`);
   if (refusals.length > 0) return { reservation: [{ type: 'StockReservationRejected', data: { orderId, reason: refusals.join('; '), lines: priced } }], products: new Map() };
   return { reservation: [{ type: 'StockReserved', data: { orderId, lines: priced } }], products: events };
+}
+
+/** The order's total in minor units, or undefined when a line total or the sum would pass the bound. */
+function totalOf(lines: readonly ReservedLine[]): number | undefined {
+  const lineTotals = lines.map((line) => productWithin(line.quantity, line.unitPrice.amountMinor, AMOUNT_MINOR_MAX));
+  return lineTotals.every((total) => total !== undefined) ? sumWithin(lineTotals, AMOUNT_MINOR_MAX) : undefined;
 }
 
 function perLine(lines: readonly OrderLine[], products: ReadonlyMap<string, ProductState>, command: (line: OrderLine) => Parameters<typeof productDecider.decide>[0]): Map<string, ProductEvent[]> {
