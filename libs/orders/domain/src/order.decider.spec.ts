@@ -1,5 +1,5 @@
 import { deciderSpec } from '@cqrs/decider/testing';
-import { AlreadyExistsError, IllegalStateError, NotFoundError, ValidationError } from '@cqrs/errors';
+import { AlreadyExistsError, AMOUNT_MINOR_MAX, IllegalStateError, NotFoundError, ValidationError } from '@cqrs/errors';
 import type { OrderCommand, PlaceOrder } from './order.commands';
 import { orderDecider } from './order.decider';
 import type { OrderEvent, OrderPlaced } from './order.events';
@@ -135,6 +135,26 @@ describe('Order', () => {
     it('does not add up lines in different currencies', () => {
       const mixed = [priced[0] as PricedLine, { ...(priced[1] as PricedLine), unitPrice: { currencyCode: 'USD', amountMinor: 700 } }];
       expect(violationsOf({ type: 'ConfirmOrder', data: { orderId, lines: mixed } }, [placed])).toEqual(['lines[1].unit_price.currency_code']);
+    });
+
+    describe('bounds: no amount past 10^15 minor units', () => {
+      const pricedAt = (espressoPrice: number, tartePrice: number): PricedLine[] => [
+        { ...(priced[0] as PricedLine), unitPrice: eur(espressoPrice) },
+        { ...(priced[1] as PricedLine), unitPrice: eur(tartePrice) },
+      ];
+      const confirmAt = (espressoPrice: number, tartePrice: number): OrderCommand => ({ type: 'ConfirmOrder', data: { orderId, lines: pricedAt(espressoPrice, tartePrice) } });
+      const amountLimit = (err: IllegalStateError) => expect(err.reason).toBe('AMOUNT_LIMIT_EXCEEDED');
+
+      it('confirms a total right at the bound', () => {
+        const quarter = AMOUNT_MINOR_MAX / 4;
+        given([placed]).when(confirmAt(quarter, 2 * quarter)).then([{ type: 'OrderConfirmed', data: { orderId, lines: pricedAt(quarter, 2 * quarter), total: eur(AMOUNT_MINOR_MAX) } }]);
+      });
+
+      it('refuses a line total or a total past the bound (FAILED_PRECONDITION), and a unit price past it', () => {
+        given([placed]).when(confirmAt(AMOUNT_MINOR_MAX / 2 + 1, 0)).thenThrows(IllegalStateError, amountLimit);
+        given([placed]).when(confirmAt(AMOUNT_MINOR_MAX / 2, 1)).thenThrows(IllegalStateError, amountLimit);
+        expect(violationsOf(confirmAt(Number.MAX_SAFE_INTEGER, 1), [placed])).toEqual(['lines[0].unit_price.amount_minor']);
+      });
     });
   });
 

@@ -1,4 +1,4 @@
-import { ValidationError, type FieldViolation } from '@cqrs/errors';
+import { AMOUNT_MINOR_MAX, IllegalStateError, isWithin, productWithin, sumWithin, ValidationError, type FieldViolation } from '@cqrs/errors';
 import type { RequestedLine } from './order.commands';
 import type { Money, OrderReference, PricedLine } from './order.values';
 
@@ -39,16 +39,25 @@ export function checkText(field: string, text: string, max: number, violations: 
   return trimmed;
 }
 
-/** The order's total: every line in one currency (a restaurant bills in one), quantities times unit prices. */
+/**
+ * The order's total: every line in one currency (a restaurant bills in one), quantities times unit
+ * prices. A line total or a total past AMOUNT_MINOR_MAX is FAILED_PRECONDITION (AMOUNT_LIMIT_EXCEEDED).
+ */
 export function totalOf(lines: readonly PricedLine[]): Money {
   const [first] = lines;
   const currencyCode = first?.unitPrice.currencyCode ?? '';
   const violations: FieldViolation[] = [];
   lines.forEach((line, i) => {
     if (line.unitPrice.currencyCode !== currencyCode) violations.push({ field: `lines[${i}].unit_price.currency_code`, description: `must be ${currencyCode}, the currency of the first line` });
+    if (!isWithin(line.unitPrice.amountMinor, 0, AMOUNT_MINOR_MAX)) violations.push({ field: `lines[${i}].unit_price.amount_minor`, description: `must be a whole number of minor units from 0 to ${AMOUNT_MINOR_MAX}` });
   });
   throwIfAny(violations);
-  return { currencyCode, amountMinor: lines.reduce((sum, line) => sum + line.quantity * line.unitPrice.amountMinor, 0) };
+  const lineTotals = lines.map((line) => productWithin(line.quantity, line.unitPrice.amountMinor, AMOUNT_MINOR_MAX));
+  const amountMinor = lineTotals.every((total) => total !== undefined) ? sumWithin(lineTotals, AMOUNT_MINOR_MAX) : undefined;
+  if (amountMinor === undefined) {
+    throw new IllegalStateError(`the order's total would pass ${AMOUNT_MINOR_MAX} minor units`, { reason: 'AMOUNT_LIMIT_EXCEEDED', metadata: { limit: String(AMOUNT_MINOR_MAX) } });
+  }
+  return { currencyCode, amountMinor };
 }
 
 export function throwIfAny(violations: readonly FieldViolation[]): void {
