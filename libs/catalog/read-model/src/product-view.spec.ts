@@ -61,6 +61,16 @@ describe('product view', () => {
     expect(view).toMatchObject({ stock: 0, inStock: false, version: 2 });
   });
 
+  it('applies stock and prices stored past 2^53 by older code, read as 2^53 - 1 (the generated decode throws)', () => {
+    const int64 = (value: bigint) => value as unknown as number; // the generated encoder writes a bigint as it is
+    const view = given(
+      created(),
+      envelope('catalog.v1.ProductStockAdjusted', catalogV1.ProductStockAdjusted.encode({ productId, delta: int64(2n ** 60n), reason: '', stock: int64(2n ** 60n) }).finish(), 7),
+      envelope('catalog.v1.ProductPriceChanged', catalogV1.ProductPriceChanged.encode({ productId, previousPrice: undefined, price: { currencyCode: 'EUR', amountMinor: int64(2n ** 62n) } }).finish(), 8),
+    );
+    expect(view).toMatchObject({ stock: Number.MAX_SAFE_INTEGER, price: { amountMinor: Number.MAX_SAFE_INTEGER }, inStock: true, version: 3 });
+  });
+
   it('reservations count as reserved, not gone: in stock while any unit is available; consumption takes them off hand', () => {
     const orderId = '9a1b2c3d-0000-4000-8000-000000000009';
     const reserved = given(created(), envelope('catalog.v1.ProductStockReserved', catalogV1.ProductStockReserved.encode({ productId, orderId, quantity: 2, reserved: 2 }).finish(), 7));

@@ -1,4 +1,4 @@
-import { catalogV1, type commonV1 } from '@cqrs/contracts';
+import { catalogV1, decodeClamped, type commonV1 } from '@cqrs/contracts';
 import { searchTokens, words } from './search-tokens';
 
 /** A product as stored in the view store; `_id` is the product id. */
@@ -36,7 +36,7 @@ export function applyProductEvent(current: ProductViewDocument | undefined, enve
   const version = envelope.version;
   switch (envelope.eventType) {
     case 'catalog.v1.ProductCreated': {
-      const e = catalogV1.ProductCreated.decode(envelope.payload);
+      const e = decodeClamped(catalogV1.ProductCreated, envelope.payload);
       if (e.price === undefined) throw new Error('ProductCreated without a price');
       return withDerived({
         _id: e.productId,
@@ -52,33 +52,33 @@ export function applyProductEvent(current: ProductViewDocument | undefined, enve
       });
     }
     case 'catalog.v1.ProductDetailsUpdated': {
-      const e = catalogV1.ProductDetailsUpdated.decode(envelope.payload);
+      const e = decodeClamped(catalogV1.ProductDetailsUpdated, envelope.payload);
       const base = existing(current, envelope);
       return withDerived({ ...base, ...(e.name !== undefined ? { name: e.name } : {}), ...(e.description !== undefined ? { description: e.description } : {}), updatedAt: at, version });
     }
     case 'catalog.v1.ProductPriceChanged': {
-      const e = catalogV1.ProductPriceChanged.decode(envelope.payload);
+      const e = decodeClamped(catalogV1.ProductPriceChanged, envelope.payload);
       if (e.price === undefined) throw new Error('ProductPriceChanged without a price');
       return withDerived({ ...existing(current, envelope), price: e.price, updatedAt: at, version });
     }
     case 'catalog.v1.ProductStockAdjusted': {
-      const e = catalogV1.ProductStockAdjusted.decode(envelope.payload);
+      const e = decodeClamped(catalogV1.ProductStockAdjusted, envelope.payload);
       return withDerived({ ...existing(current, envelope), stock: e.stock, updatedAt: at, version });
     }
     case 'catalog.v1.ProductStockReserved': {
-      const e = catalogV1.ProductStockReserved.decode(envelope.payload);
+      const e = decodeClamped(catalogV1.ProductStockReserved, envelope.payload);
       return withDerived({ ...existing(current, envelope), reserved: e.reserved, updatedAt: at, version });
     }
     case 'catalog.v1.ProductStockReleased': {
-      const e = catalogV1.ProductStockReleased.decode(envelope.payload);
+      const e = decodeClamped(catalogV1.ProductStockReleased, envelope.payload);
       return withDerived({ ...existing(current, envelope), reserved: e.reserved, updatedAt: at, version });
     }
     case 'catalog.v1.ProductStockConsumed': {
-      const e = catalogV1.ProductStockConsumed.decode(envelope.payload);
+      const e = decodeClamped(catalogV1.ProductStockConsumed, envelope.payload);
       return withDerived({ ...existing(current, envelope), stock: e.stock, reserved: e.reserved, updatedAt: at, version });
     }
     case 'catalog.v1.ProductDeleted':
-      catalogV1.ProductDeleted.decode(envelope.payload);
+      decodeClamped(catalogV1.ProductDeleted, envelope.payload);
       return withDerived({ ...existing(current, envelope), deleted: true, updatedAt: at, version });
     default:
       return undefined;

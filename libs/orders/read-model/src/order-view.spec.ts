@@ -61,6 +61,19 @@ describe('order view', () => {
     expect(view.lines[0]).toEqual({ productId: espresso, quantity: 2, name: 'Espresso', unitPrice: eur(250), lineTotal: eur(500) });
   });
 
+  it('applies amounts stored past 2^53 by older code (read as 2^53 - 1), and leaves out totals a number cannot hold', () => {
+    const int64 = (value: bigint) => value as unknown as number; // the generated encoder writes a bigint as it is
+    const huge = { currencyCode: 'EUR', amountMinor: int64(891712726219358080n) };
+    const lines = [{ ...pricedLines[0], unitPrice: { currencyCode: 'EUR', amountMinor: Number.MAX_SAFE_INTEGER } }, pricedLines[1]];
+    const legacyConfirmed = order(2, 'OrderConfirmed', ordersV1.OrderConfirmed.encode({ orderId, lines, total: huge }).finish(), 1);
+    const view = toOrderView(fold(placed, reservation(1, 'StockReserved', catalogV1.StockReserved.encode({ orderId, lines }).finish(), 1), legacyConfirmed) as OrderViewDocument);
+    expect(view.status).toBe(ordersV1.OrderStatus.ORDER_STATUS_CONFIRMED);
+    expect(view.total).toEqual(eur(Number.MAX_SAFE_INTEGER));
+    expect(view.lines.map((line) => line.lineTotal)).toEqual([undefined, eur(650)]);
+    const rejection = reservation(1, 'StockReservationRejected', catalogV1.StockReservationRejected.encode({ orderId, reason: 'too dear', lines }).finish(), 1);
+    expect(toOrderView(fold(placed, rejection) as OrderViewDocument).total).toBeUndefined();
+  });
+
   it('is in the kitchen queue while confirmed or preparing, by confirmation time, and leaves it when ready', () => {
     const kitchen = ordersProjection.orders.find((o) => o.name === 'kitchen');
     const preparing = order(3, 'OrderPreparationStarted', ordersV1.OrderPreparationStarted.encode({ orderId }).finish(), 5);

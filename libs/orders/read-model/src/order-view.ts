@@ -1,4 +1,5 @@
-import { catalogV1, ordersV1, type commonV1 } from '@cqrs/contracts';
+import { catalogV1, decodeClamped, ordersV1, type commonV1 } from '@cqrs/contracts';
+import { productWithin, sumWithin } from '@cqrs/errors';
 
 export const ORDER_STREAM_TYPE = 'orders.order';
 /** The catalog's stock reservation of an order; its aggregate id is the order id. */
@@ -57,7 +58,7 @@ export function applyOrderEvent(current: OrderViewDocument | undefined, envelope
   });
   switch (envelope.eventType) {
     case 'orders.v1.OrderPlaced': {
-      const e = ordersV1.OrderPlaced.decode(envelope.payload);
+      const e = decodeClamped(ordersV1.OrderPlaced, envelope.payload);
       const priced = new Map(view.lines.map((line) => [line.productId, line]));
       const reference = e.reference?.table !== undefined ? { table: e.reference.table } : { customer: e.reference?.customer ?? '' };
       return {
@@ -73,11 +74,11 @@ export function applyOrderEvent(current: OrderViewDocument | undefined, envelope
       };
     }
     case 'orders.v1.OrderConfirmed': {
-      const e = ordersV1.OrderConfirmed.decode(envelope.payload);
+      const e = decodeClamped(ordersV1.OrderConfirmed, envelope.payload);
       return stamped('CONFIRMED', 'confirmedAt', { lines: priceLines(view.lines, e.lines), ...(e.total !== undefined ? { total: e.total } : {}) });
     }
     case 'orders.v1.OrderRejected':
-      return stamped('REJECTED', 'rejectedAt', { reason: ordersV1.OrderRejected.decode(envelope.payload).reason });
+      return stamped('REJECTED', 'rejectedAt', { reason: decodeClamped(ordersV1.OrderRejected, envelope.payload).reason });
     case 'orders.v1.OrderPreparationStarted':
       return stamped('PREPARING', 'preparingAt');
     case 'orders.v1.OrderReady':
@@ -85,11 +86,11 @@ export function applyOrderEvent(current: OrderViewDocument | undefined, envelope
     case 'orders.v1.OrderServed':
       return stamped('SERVED', 'servedAt');
     case 'orders.v1.OrderCancelled':
-      return stamped('CANCELLED', 'cancelledAt', { reason: ordersV1.OrderCancelled.decode(envelope.payload).reason });
+      return stamped('CANCELLED', 'cancelledAt', { reason: decodeClamped(ordersV1.OrderCancelled, envelope.payload).reason });
     case 'catalog.v1.StockReserved':
-      return { ...view, stock: 'RESERVED', lines: priceLines(view.lines, catalogV1.StockReserved.decode(envelope.payload).lines) };
+      return { ...view, stock: 'RESERVED', lines: priceLines(view.lines, decodeClamped(catalogV1.StockReserved, envelope.payload).lines) };
     case 'catalog.v1.StockReservationRejected':
-      return { ...view, stock: 'REJECTED', lines: priceLines(view.lines, catalogV1.StockReservationRejected.decode(envelope.payload).lines) };
+      return { ...view, stock: 'REJECTED', lines: priceLines(view.lines, decodeClamped(catalogV1.StockReservationRejected, envelope.payload).lines) };
     case 'catalog.v1.StockReleased':
       return { ...view, stock: 'RELEASED' };
     case 'catalog.v1.StockConsumed':
@@ -134,7 +135,7 @@ export function toOrderView(doc: OrderViewDocument): ordersV1.OrderView {
     quantity: line.quantity,
     name: line.name ?? '',
     unitPrice: line.unitPrice,
-    lineTotal: line.unitPrice === undefined ? undefined : { currencyCode: line.unitPrice.currencyCode, amountMinor: line.unitPrice.amountMinor * line.quantity },
+    lineTotal: lineTotalOf(line),
   }));
   return {
     orderId: doc._id,
@@ -158,10 +159,21 @@ export function toOrderView(doc: OrderViewDocument): ordersV1.OrderView {
   };
 }
 
-/** The sum of the line totals when every line is priced in one currency. */
+/**
+ * Quantity times unit price; absent when a number cannot hold it exactly (a rejected order for a
+ * product priced near the bound), rather than sent rounded to a client that could not decode it.
+ */
+function lineTotalOf(line: OrderLineDocument): Money | undefined {
+  if (line.unitPrice === undefined) return undefined;
+  const amountMinor = productWithin(line.unitPrice.amountMinor, line.quantity, Number.MAX_SAFE_INTEGER);
+  return amountMinor === undefined ? undefined : { currencyCode: line.unitPrice.currencyCode, amountMinor };
+}
+
+/** The sum of the line totals when every line is priced in one currency and a number holds it exactly. */
 function totalOf(lines: readonly ordersV1.OrderLineView[]): Money | undefined {
   const totals = lines.map((line) => line.lineTotal);
   const currencies = new Set(totals.map((t) => t?.currencyCode));
   if (totals.length === 0 || totals.some((t) => t === undefined) || currencies.size !== 1) return undefined;
-  return { currencyCode: totals[0]?.currencyCode ?? '', amountMinor: totals.reduce((sum, t) => sum + (t?.amountMinor ?? 0), 0) };
+  const amountMinor = sumWithin(totals.map((t) => t?.amountMinor ?? 0), Number.MAX_SAFE_INTEGER);
+  return amountMinor === undefined ? undefined : { currencyCode: totals[0]?.currencyCode ?? '', amountMinor };
 }
