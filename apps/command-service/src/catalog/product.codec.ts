@@ -1,4 +1,4 @@
-import { catalogV1 } from '@cqrs/contracts';
+import { catalogV1, decodeClamped } from '@cqrs/contracts';
 import type { ProductEvent } from '@cqrs/catalog-domain';
 import type { EncodedEvent, EventCodec } from '@cqrs/write-store';
 
@@ -34,27 +34,27 @@ export const productCodec: EventCodec<ProductEvent> = {
   decode({ type, payload }: EncodedEvent): ProductEvent {
     switch (type) {
       case 'catalog.v1.ProductCreated': {
-        const { price, ...data } = catalogV1.ProductCreated.decode(payload);
+        const { price, ...data } = decodeClamped(catalogV1.ProductCreated, payload);
         return { type: 'ProductCreated', data: { ...data, price: money(price) } };
       }
       case 'catalog.v1.ProductDetailsUpdated': {
-        const { productId, name, description } = catalogV1.ProductDetailsUpdated.decode(payload);
+        const { productId, name, description } = decodeClamped(catalogV1.ProductDetailsUpdated, payload);
         return { type: 'ProductDetailsUpdated', data: { productId, ...(name !== undefined ? { name } : {}), ...(description !== undefined ? { description } : {}) } };
       }
       case 'catalog.v1.ProductPriceChanged': {
-        const { productId, previousPrice, price } = catalogV1.ProductPriceChanged.decode(payload);
+        const { productId, previousPrice, price } = decodeClamped(catalogV1.ProductPriceChanged, payload);
         return { type: 'ProductPriceChanged', data: { productId, previousPrice: money(previousPrice), price: money(price) } };
       }
       case 'catalog.v1.ProductStockAdjusted':
-        return { type: 'ProductStockAdjusted', data: catalogV1.ProductStockAdjusted.decode(payload) };
+        return { type: 'ProductStockAdjusted', data: decodeClamped(catalogV1.ProductStockAdjusted, payload) };
       case 'catalog.v1.ProductDeleted':
-        return { type: 'ProductDeleted', data: catalogV1.ProductDeleted.decode(payload) };
+        return { type: 'ProductDeleted', data: decodeClamped(catalogV1.ProductDeleted, payload) };
       case 'catalog.v1.ProductStockReserved':
-        return { type: 'ProductStockReserved', data: catalogV1.ProductStockReserved.decode(payload) };
+        return { type: 'ProductStockReserved', data: decodeClamped(catalogV1.ProductStockReserved, payload) };
       case 'catalog.v1.ProductStockReleased':
-        return { type: 'ProductStockReleased', data: catalogV1.ProductStockReleased.decode(payload) };
+        return { type: 'ProductStockReleased', data: decodeClamped(catalogV1.ProductStockReleased, payload) };
       case 'catalog.v1.ProductStockConsumed':
-        return { type: 'ProductStockConsumed', data: catalogV1.ProductStockConsumed.decode(payload) };
+        return { type: 'ProductStockConsumed', data: decodeClamped(catalogV1.ProductStockConsumed, payload) };
       default:
         throw new Error(`unknown product event type ${type}`);
     }

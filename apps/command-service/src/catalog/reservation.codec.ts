@@ -1,4 +1,4 @@
-import { catalogV1 } from '@cqrs/contracts';
+import { catalogV1, decodeClamped } from '@cqrs/contracts';
 import type { ReservationEvent, ReservedLine } from '@cqrs/catalog-domain';
 import type { EncodedEvent, EventCodec } from '@cqrs/write-store';
 import { money } from './product.codec';
@@ -26,17 +26,17 @@ export const reservationCodec: EventCodec<ReservationEvent> = {
   decode({ type, payload }: EncodedEvent): ReservationEvent {
     switch (type) {
       case 'catalog.v1.StockReserved': {
-        const { orderId, lines } = catalogV1.StockReserved.decode(payload);
+        const { orderId, lines } = decodeClamped(catalogV1.StockReserved, payload);
         return { type: 'StockReserved', data: { orderId, lines: lines.map(reservedLine) } };
       }
       case 'catalog.v1.StockReservationRejected': {
-        const { orderId, reason, lines } = catalogV1.StockReservationRejected.decode(payload);
+        const { orderId, reason, lines } = decodeClamped(catalogV1.StockReservationRejected, payload);
         return { type: 'StockReservationRejected', data: { orderId, reason, lines: lines.map(reservedLine) } };
       }
       case 'catalog.v1.StockReleased':
-        return { type: 'StockReleased', data: catalogV1.StockReleased.decode(payload) };
+        return { type: 'StockReleased', data: decodeClamped(catalogV1.StockReleased, payload) };
       case 'catalog.v1.StockConsumed':
-        return { type: 'StockConsumed', data: catalogV1.StockConsumed.decode(payload) };
+        return { type: 'StockConsumed', data: decodeClamped(catalogV1.StockConsumed, payload) };
       default:
         throw new Error(`unknown reservation event type ${type}`);
     }

@@ -1,5 +1,5 @@
 import { decideReservation, productsInvolved, type ProductState, type ReservationCommand } from '@cqrs/catalog-domain';
-import { ordersV1, type commonV1 } from '@cqrs/contracts';
+import { decodeClamped, ordersV1, type commonV1 } from '@cqrs/contracts';
 import type { CommandExecutor, StreamWrite } from '@cqrs/write-store';
 import { reactionMetadata } from '../commands/reaction-metadata';
 import { productAggregate } from './product.aggregate';
@@ -28,7 +28,7 @@ export function stockReservationReaction(executor: CommandExecutor): (envelope: 
 function commandFor(envelope: commonV1.EventEnvelope): ReservationCommand | undefined {
   switch (envelope.eventType) {
     case 'orders.v1.OrderPlaced': {
-      const { orderId, lines } = ordersV1.OrderPlaced.decode(envelope.payload);
+      const { orderId, lines } = decodeClamped(ordersV1.OrderPlaced, envelope.payload);
       return { type: 'ReserveForOrder', data: { orderId, lines: lines.map(({ productId, quantity }) => ({ productId, quantity })) } };
     }
     case 'orders.v1.OrderCancelled':

@@ -1,4 +1,4 @@
-import { ordersV1 } from '@cqrs/contracts';
+import { decodeClamped, ordersV1 } from '@cqrs/contracts';
 import type { OrderEvent, OrderReference, PricedLine } from '@cqrs/orders-domain';
 import type { EncodedEvent, EventCodec } from '@cqrs/write-store';
 import { money } from '../catalog/product.codec';
@@ -33,23 +33,23 @@ export const orderCodec: EventCodec<OrderEvent> = {
   decode({ type, payload }: EncodedEvent): OrderEvent {
     switch (type) {
       case 'orders.v1.OrderPlaced': {
-        const { orderId, reference, lines, notes } = ordersV1.OrderPlaced.decode(payload);
+        const { orderId, reference, lines, notes } = decodeClamped(ordersV1.OrderPlaced, payload);
         return { type: 'OrderPlaced', data: { orderId, reference: referenceOf(reference), lines, notes } };
       }
       case 'orders.v1.OrderConfirmed': {
-        const { orderId, lines, total } = ordersV1.OrderConfirmed.decode(payload);
+        const { orderId, lines, total } = decodeClamped(ordersV1.OrderConfirmed, payload);
         return { type: 'OrderConfirmed', data: { orderId, lines: lines.map(pricedLine), total: money(total) } };
       }
       case 'orders.v1.OrderRejected':
-        return { type: 'OrderRejected', data: ordersV1.OrderRejected.decode(payload) };
+        return { type: 'OrderRejected', data: decodeClamped(ordersV1.OrderRejected, payload) };
       case 'orders.v1.OrderPreparationStarted':
-        return { type: 'OrderPreparationStarted', data: ordersV1.OrderPreparationStarted.decode(payload) };
+        return { type: 'OrderPreparationStarted', data: decodeClamped(ordersV1.OrderPreparationStarted, payload) };
       case 'orders.v1.OrderReady':
-        return { type: 'OrderReady', data: ordersV1.OrderReady.decode(payload) };
+        return { type: 'OrderReady', data: decodeClamped(ordersV1.OrderReady, payload) };
       case 'orders.v1.OrderServed':
-        return { type: 'OrderServed', data: ordersV1.OrderServed.decode(payload) };
+        return { type: 'OrderServed', data: decodeClamped(ordersV1.OrderServed, payload) };
       case 'orders.v1.OrderCancelled':
-        return { type: 'OrderCancelled', data: ordersV1.OrderCancelled.decode(payload) };
+        return { type: 'OrderCancelled', data: decodeClamped(ordersV1.OrderCancelled, payload) };
       default:
         throw new Error(`unknown order event type ${type}`);
     }

@@ -1,4 +1,4 @@
-import { catalogV1, type commonV1 } from '@cqrs/contracts';
+import { catalogV1, decodeClamped, type commonV1 } from '@cqrs/contracts';
 import { REASON_MAX, type OrderCommand } from '@cqrs/orders-domain';
 import type { CommandExecutor } from '@cqrs/write-store';
 import { money } from '../catalog/product.codec';
@@ -20,11 +20,11 @@ export function reservationOutcomeReaction(executor: CommandExecutor): (envelope
 function commandFor(envelope: commonV1.EventEnvelope): OrderCommand | undefined {
   switch (envelope.eventType) {
     case 'catalog.v1.StockReserved': {
-      const { orderId, lines } = catalogV1.StockReserved.decode(envelope.payload);
+      const { orderId, lines } = decodeClamped(catalogV1.StockReserved, envelope.payload);
       return { type: 'ConfirmOrder', data: { orderId, lines: lines.map((line) => ({ productId: line.productId, quantity: line.quantity, name: line.name, unitPrice: money(line.unitPrice) })) } };
     }
     case 'catalog.v1.StockReservationRejected': {
-      const { orderId, reason } = catalogV1.StockReservationRejected.decode(envelope.payload);
+      const { orderId, reason } = decodeClamped(catalogV1.StockReservationRejected, envelope.payload);
       // The catalog names every line it could not reserve; the order keeps the first REASON_MAX characters.
       return { type: 'RejectOrder', data: { orderId, reason: reason.length > REASON_MAX ? `${reason.slice(0, REASON_MAX - 1)}…` : reason } };
     }
