@@ -10,3 +10,4 @@ export {
 } from './domain-errors';
 export type { FieldViolation, PlatformErrorOptions } from './domain-errors';
 export { isSocketError } from './socket-errors';
+export { quote, QUOTE_MAX_CHARS, truncateText } from './bounded-text';
