@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { catalogV1 } from '@cqrs/contracts';
 import type { ProductCommand } from '@cqrs/catalog-domain';
-import type { FieldViolation } from '@cqrs/errors';
+import { quote, type FieldViolation } from '@cqrs/errors';
 import { unary, type RequestContext, type ServiceHandlers } from '@cqrs/grpc-kit';
 import type { Logger } from '@cqrs/logging';
 import type { CommandExecutor } from '@cqrs/write-store';
-import { checkCommonFields, checkUuid, throwIfViolations, type CommandRequestFields } from '../commands/command-request';
+import { checkCommonFields, checkShape, checkUuid, throwIfViolations, type CommandRequestFields } from '../commands/command-request';
 import { runCommand } from '../commands/run-command';
 import { productAggregate } from './product.aggregate';
 
@@ -19,6 +19,7 @@ export function catalogCommandHandlers(executor: CommandExecutor, logger: Logger
   }
 
   function checked(request: CommandRequestFields & { productId?: string }, more: (violations: FieldViolation[]) => void = () => undefined) {
+    checkShape(request);
     const violations: FieldViolation[] = [];
     checkCommonFields(request, violations);
     if (request.productId !== undefined) checkUuid('product_id', request.productId, violations);
@@ -42,7 +43,7 @@ export function catalogCommandHandlers(executor: CommandExecutor, logger: Logger
       const paths = request.updateMask ?? [];
       checked(request, (violations) => {
         const unknown = paths.filter((p: string) => !(DETAIL_FIELDS as readonly string[]).includes(p));
-        if (unknown.length > 0) violations.push({ field: 'update_mask.paths', description: `may only name ${DETAIL_FIELDS.join(' and ')} (got ${unknown.join(', ')})` });
+        if (unknown.length > 0) violations.push({ field: 'update_mask.paths', description: `may only name ${DETAIL_FIELDS.join(' and ')} (got ${unknown.map(quote).join(', ')})` });
       });
       const fields = paths.length === 0 ? DETAIL_FIELDS : DETAIL_FIELDS.filter((f) => paths.includes(f));
       return run('UpdateProductDetails', request, (r) => catalogV1.UpdateProductDetailsRequest.encode(r).finish(), request.productId.toLowerCase(), {

@@ -1,11 +1,24 @@
 import { createHash } from 'node:crypto';
 import { commonV1, encodeConsistencyToken } from '@cqrs/contracts';
 import { ValidationError, type FieldViolation } from '@cqrs/errors';
-import type { RequestContext } from '@cqrs/grpc-kit';
+import { shapeViolations, type RequestContext, type RequestShapeLimits } from '@cqrs/grpc-kit';
+import { MAX_LINES } from '@cqrs/orders-domain';
 import type { AppendResult, EventMetadata, IdempotencyKey } from '@cqrs/write-store';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
+
+/**
+ * Bounds on any command request, checked before anything else: longer text than any rule allows
+ * (the rules themselves, e.g. a name of 1 to 200 characters, come later), more order lines than an
+ * order may hold, more update_mask paths than there are fields to update.
+ */
+export const COMMAND_SHAPE: RequestShapeLimits = { maxTextChars: 10_000, maxItems: MAX_LINES, items: { update_mask: 2 } };
+
+/** Refuses a request outside COMMAND_SHAPE at once, without looking further. */
+export function checkShape(request: object): void {
+  throwIfViolations(shapeViolations(request, COMMAND_SHAPE));
+}
 
 /** The parts every command request shares. */
 export interface CommandRequestFields {

@@ -4,7 +4,7 @@ import type { OrderCommand } from '@cqrs/orders-domain';
 import { unary, type RequestContext, type ServiceHandlers } from '@cqrs/grpc-kit';
 import type { Logger } from '@cqrs/logging';
 import type { CommandExecutor } from '@cqrs/write-store';
-import { checkCommonFields, checkUuid, throwIfViolations, type CommandRequestFields } from '../commands/command-request';
+import { checkCommonFields, checkShape, checkUuid, throwIfViolations, type CommandRequestFields } from '../commands/command-request';
 import { runCommand } from '../commands/run-command';
 import { orderAggregate } from './order.aggregate';
 
@@ -17,6 +17,7 @@ export function ordersCommandHandlers(executor: CommandExecutor, logger: Logger)
   }
 
   function checked(request: CommandRequestFields & { orderId?: string }): void {
+    checkShape(request);
     const violations: Parameters<typeof checkCommonFields>[1] = [];
     checkCommonFields(request, violations);
     if (request.orderId !== undefined) checkUuid('order_id', request.orderId, violations);

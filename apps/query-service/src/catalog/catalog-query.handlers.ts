@@ -6,6 +6,7 @@ import type { Logger } from '@cqrs/logging';
 import { readWhenCaughtUp, requirementOf, waitForView } from '../consistency/read-consistency';
 import type { ViewChanges } from '../consistency/view-changes';
 import { pageSizeOf } from '../paging/page-token';
+import { checkSearchWords, checkShape } from '../requests/query-shape';
 import type { ProductQueries } from './product-queries';
 
 const STREAM_TYPE = 'catalog.product';
@@ -20,6 +21,7 @@ export interface CatalogQueryOptions {
 export function catalogQueryHandlers(queries: ProductQueries, changes: ViewChanges, logger: Logger, options: CatalogQueryOptions): ServiceHandlers<catalogV1.QueryServiceServer> {
   return {
     getProduct: unary(logger, async (request: catalogV1.GetProductRequest, context) => {
+      checkShape(request);
       checkProductId(request.productId);
       const productId = request.productId.toLowerCase();
       const requirement = requirementOf(request.consistency, STREAM_TYPE, productId);
@@ -29,6 +31,7 @@ export function catalogQueryHandlers(queries: ProductQueries, changes: ViewChang
     }),
 
     listProducts: unary(logger, async (request: catalogV1.ListProductsRequest, context) => {
+      checkShape(request);
       const pageSize = pageSizeOf(request.pageSize);
       const requirement = requirementOf(request.consistency, STREAM_TYPE);
       await waitForView(requirement, () => queries.version(requirement?.aggregateId ?? ''), changes, context, options.maxWaitMs);
@@ -37,11 +40,10 @@ export function catalogQueryHandlers(queries: ProductQueries, changes: ViewChang
     }),
 
     searchProducts: unary(logger, async (request: catalogV1.SearchProductsRequest, context) => {
+      checkShape(request);
       const pageSize = pageSizeOf(request.pageSize);
       const tokens = queryTokens(request.query);
-      if (tokens.length === 0 || tokens.some((t) => t.length < MIN_TOKEN_LENGTH)) {
-        throw new ValidationError([{ field: 'query', description: `must have at least one word, each of ${MIN_TOKEN_LENGTH} or more letters or digits` }]);
-      }
+      checkSearchWords(tokens, MIN_TOKEN_LENGTH);
       const requirement = requirementOf(request.consistency, STREAM_TYPE);
       await waitForView(requirement, () => queries.version(requirement?.aggregateId ?? ''), changes, context, options.maxWaitMs);
       const page = await queries.search(tokens, request.pageToken, pageSize);
@@ -49,6 +51,7 @@ export function catalogQueryHandlers(queries: ProductQueries, changes: ViewChang
     }),
 
     watchProduct: serverStream(logger, async (request: catalogV1.WatchProductRequest, send, context) => {
+      checkShape(request);
       checkProductId(request.productId);
       let wake: () => void = () => undefined;
       let latest = 0;

@@ -6,6 +6,7 @@ import type { Logger } from '@cqrs/logging';
 import { requirementOf, waitForView, waitUntil } from '../consistency/read-consistency';
 import type { ViewChanges } from '../consistency/view-changes';
 import { MAX_PAGE_SIZE, pageSizeOf } from '../paging/page-token';
+import { checkShape } from '../requests/query-shape';
 import type { OrderListFilter, OrderQueries } from './order-queries';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -21,6 +22,7 @@ export interface OrdersQueryOptions {
 export function ordersQueryHandlers(queries: OrderQueries, changes: ViewChanges, logger: Logger, options: OrdersQueryOptions): ServiceHandlers<ordersV1.QueryServiceServer> {
   return {
     getOrder: unary(logger, async (request: ordersV1.GetOrderRequest, context) => {
+      checkShape(request);
       checkOrderId(request.orderId);
       const orderId = request.orderId.toLowerCase();
       const requirement = requirementOf(request.consistency, ORDER_STREAM_TYPE, orderId);
@@ -35,6 +37,7 @@ export function ordersQueryHandlers(queries: OrderQueries, changes: ViewChanges,
     }),
 
     listOrders: unary(logger, async (request: ordersV1.ListOrdersRequest, context) => {
+      checkShape(request);
       const pageSize = pageSizeOf(request.pageSize);
       const filter = listFilterOf(request);
       const requirement = requirementOf(request.consistency, ORDER_STREAM_TYPE);
@@ -44,6 +47,7 @@ export function ordersQueryHandlers(queries: OrderQueries, changes: ViewChanges,
     }),
 
     getKitchenQueue: unary(logger, async (request: ordersV1.GetKitchenQueueRequest) => {
+      checkShape(request);
       const page = await queries.kitchenQueue(request.pageToken, pageSizeOf(request.pageSize));
       return { orders: page.orders.map(toOrderView), nextPageToken: page.nextPageToken };
     }),

@@ -19,6 +19,14 @@ describe('platform errors', () => {
     expect(err.reason).toBe('INVALID_ARGUMENT');
   });
 
+  it('name only the first three violations of many in the message, and count the rest', () => {
+    const violations = Array.from({ length: 10_000 }, (_, i) => ({ field: `lines[${i}].product_id`, description: 'x'.repeat(1_000) }));
+    const err = new ValidationError(violations);
+    expect(err.message).toMatch(/^invalid request: lines\[0\]\.product_id: x+…\(1000 chars\); lines\[1\].*; and 9997 more$/);
+    expect(err.message.length).toBeLessThan(800);
+    expect(err.violations).toHaveLength(10_000);
+  });
+
   it('carry a default reason that a caller may override', () => {
     expect(new IllegalStateError('deleted').reason).toBe('ILLEGAL_STATE');
     expect(new IllegalStateError('deleted', { reason: 'PRODUCT_DELETED' }).reason).toBe('PRODUCT_DELETED');

@@ -2,9 +2,13 @@
  * The errors the domain and the platform throw. The gRPC kit maps each class to one
  * status code (see grpc-kit's error-mapping.ts); nothing else decides a status.
  */
+import { truncateText } from './bounded-text';
+
+/** Violations a ValidationError's message names; the rest are counted. */
+const MESSAGE_VIOLATIONS = 3;
 
 export interface FieldViolation {
-  /** Path of the bad field in the request, e.g. `price.currency_code`. */
+  /** Path of the bad field in the request, e.g. `price.currency_code`; empty for the request as a whole. */
   readonly field: string;
   readonly description: string;
 }
@@ -41,8 +45,15 @@ export class ValidationError extends PlatformError {
     readonly violations: readonly FieldViolation[],
     options: PlatformErrorOptions = {},
   ) {
-    super(`invalid request: ${violations.map((v) => `${v.field}: ${v.description}`).join('; ')}`, options);
+    super(validationMessage(violations), options);
   }
+}
+
+/** Names the first few violations only: a request with thousands of them still gets a short message. */
+function validationMessage(violations: readonly FieldViolation[]): string {
+  const named = violations.slice(0, MESSAGE_VIOLATIONS).map((v) => (v.field === '' ? '' : `${truncateText(v.field, 64)}: `) + truncateText(v.description, 160));
+  const more = violations.length > MESSAGE_VIOLATIONS ? `; and ${violations.length - MESSAGE_VIOLATIONS} more` : '';
+  return `invalid request: ${named.join('; ')}${more}`;
 }
 
 /** A business rule forbids the command in the aggregate's current state. Maps to FAILED_PRECONDITION. */

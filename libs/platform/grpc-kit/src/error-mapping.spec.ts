@@ -8,7 +8,7 @@ import {
   NotFoundError,
   ValidationError,
 } from '@cqrs/errors';
-import { errorInfoOf, ERROR_DOMAIN, fieldViolationsOf, statusDetailsOf, toServiceError } from './error-mapping';
+import { ERROR_LIMITS, errorInfoOf, ERROR_DOMAIN, fieldViolationsOf, STATUS_DETAILS_KEY, statusDetailsOf, toServiceError } from './error-mapping';
 
 describe('toServiceError', () => {
   it.each([
@@ -41,6 +41,24 @@ describe('toServiceError', () => {
       { field: 'name', description: 'must be 1 to 200 characters', reason: '', localizedMessage: undefined },
       { field: 'price.currency_code', description: 'must be an ISO 4217 code', reason: '', localizedMessage: undefined },
     ]);
+  });
+
+  it('cuts what it echoes: at most 20 violations, each short, with the total in the ErrorInfo', () => {
+    const huge = 'x'.repeat(100_000);
+    const { error } = toServiceError(new ValidationError(Array.from({ length: 5_000 }, (_, i) => ({ field: `lines[${i}].${huge}`, description: huge }))));
+    const violations = fieldViolationsOf(error.metadata);
+    expect(violations).toHaveLength(ERROR_LIMITS.violations);
+    expect(violations[0]?.description).toBe(`${'x'.repeat(ERROR_LIMITS.descriptionChars)}…(100000 chars)`);
+    expect(errorInfoOf(error.metadata)?.metadata['field_violations']).toBe('5000');
+    expect(error.details.length).toBeLessThanOrEqual(ERROR_LIMITS.messageChars + 20);
+    expect(Buffer.from(error.metadata.get(STATUS_DETAILS_KEY)[0] ?? '').length).toBeLessThanOrEqual(ERROR_LIMITS.detailsBytes);
+  });
+
+  it('stays within its size when every character takes three bytes', () => {
+    const wide = '€'.repeat(10_000);
+    const { error } = toServiceError(new ValidationError(Array.from({ length: 50 }, () => ({ field: wide, description: wide })), { metadata: { [wide]: wide } }));
+    expect(Buffer.from(error.metadata.get(STATUS_DETAILS_KEY)[0] ?? '').length).toBeLessThanOrEqual(ERROR_LIMITS.detailsBytes);
+    expect(fieldViolationsOf(error.metadata).length).toBeGreaterThan(0);
   });
 
   it('puts the current version of a conflict in the ErrorInfo metadata', () => {

@@ -6,6 +6,7 @@ import { contractFileDescriptors } from '@cqrs/contracts';
 import type { Logger } from '@cqrs/logging';
 import { DependencyHealth, type DependencyProbe } from './dependency-health';
 import { requestIdInterceptor } from './interceptors';
+import { withTolerantDeserializers } from './undecodable-request';
 
 const HEALTH_SERVICE = 'grpc.health.v1.Health';
 
@@ -56,7 +57,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<Runni
     interceptors: [requestIdInterceptor(logger)],
   });
 
-  for (const service of options.services) server.addService(service.definition, service.implementation);
+  for (const service of options.services) server.addService(withTolerantDeserializers(service.definition), service.implementation);
 
   const healthImpl = new HealthImplementation();
   healthImpl.addToServer(server);

@@ -6,6 +6,8 @@ export type { ServerStreamHandler, ServiceHandlers, UnaryHandler } from './handl
 export { serviceName, startGrpcServer } from './grpc-server';
 export type { GrpcServerConfig, GrpcServerOptions, RunningGrpcServer, ServiceRegistration } from './grpc-server';
 export { requestIdInterceptor } from './interceptors';
+export { shapeViolations } from './request-shape';
+export type { RequestShapeLimits } from './request-shape';
 export { REQUEST_ID_HEADER } from './request-context';
 export type { RequestContext } from './request-context';
 export { runUntilSignalled } from './run-until-signalled';
