@@ -88,6 +88,11 @@ describe('bad input through the gRPC kit', () => {
     expect(fieldViolationsOf(error?.metadata)).toHaveLength(1);
   });
 
+  it('answers INVALID_ARGUMENT for an undecodable health check too', async () => {
+    expect((await unaryRaw('/grpc.health.v1.Health/Check', Uint8Array.of(0x85))).error?.code).toBe(Status.INVALID_ARGUMENT);
+    expect((await unaryRaw('/grpc.health.v1.Health/Check', new Uint8Array(0))).error).toBeUndefined();
+  });
+
   it('names the field whose bytes are cut short', async () => {
     const whole = createProductBytes({ sku: 'ESP-1', name: 'Espresso' });
     const { error } = await unaryRaw(CREATE_PRODUCT, whole.subarray(0, whole.length - 2));

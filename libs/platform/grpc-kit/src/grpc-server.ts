@@ -6,7 +6,7 @@ import { contractFileDescriptors } from '@cqrs/contracts';
 import type { Logger } from '@cqrs/logging';
 import { DependencyHealth, type DependencyProbe } from './dependency-health';
 import { requestIdInterceptor } from './interceptors';
-import { withTolerantDeserializers } from './undecodable-request';
+import { addTolerantService, tolerantRegistrar } from './undecodable-request';
 
 const HEALTH_SERVICE = 'grpc.health.v1.Health';
 
@@ -57,10 +57,10 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<Runni
     interceptors: [requestIdInterceptor(logger)],
   });
 
-  for (const service of options.services) server.addService(withTolerantDeserializers(service.definition), service.implementation);
+  for (const service of options.services) addTolerantService(server, service.definition, service.implementation);
 
   const healthImpl = new HealthImplementation();
-  healthImpl.addToServer(server);
+  healthImpl.addToServer(tolerantRegistrar(server) as Server);
   const health = new DependencyHealth(healthImpl, {
     probes: options.probes,
     services: options.services.map((s) => serviceName(s.definition)),
@@ -69,7 +69,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<Runni
   });
 
   const names = options.services.map((s) => serviceName(s.definition));
-  new ReflectionService(reflectionDefinition(), { services: [...names, HEALTH_SERVICE] }).addToServer(server);
+  new ReflectionService(reflectionDefinition(), { services: [...names, HEALTH_SERVICE] }).addToServer(tolerantRegistrar(server) as Server);
 
   const address = `${config.GRPC_HOST}:${config.GRPC_PORT}`;
   const port = await new Promise<number>((resolve, reject) =>

@@ -8,7 +8,6 @@ import type {
 import type { Logger } from '@cqrs/logging';
 import { toServiceError } from './error-mapping';
 import { REQUEST_ID_HEADER, type RequestContext } from './request-context';
-import { UndecodableRequest } from './undecodable-request';
 
 export type UnaryHandler<Req, Res> = (request: Req, context: RequestContext) => Promise<Res>;
 export type ServerStreamHandler<Req, Res> = (
@@ -23,17 +22,10 @@ export type ServerStreamHandler<Req, Res> = (
  */
 export type ServiceHandlers<T> = { [K in keyof T as string extends K ? never : K]: T[K] };
 
-/**
- * Adapts an async handler to grpc-js, mapping every thrown error in one place. A request that did
- * not decode (see withTolerantDeserializers) is refused before the handler runs.
- */
+/** Adapts an async handler to grpc-js, mapping every thrown error in one place. */
 export function unary<Req, Res>(logger: Logger, handler: UnaryHandler<Req, Res>): handleUnaryCall<Req, Res> {
   return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => {
     const context = contextOf(call, logger);
-    if (call.request instanceof UndecodableRequest) {
-      callback(mapAndLog(call.request.toError(), context));
-      return;
-    }
     handler(call.request, context).then(
       (response) => callback(null, response),
       (err: unknown) => callback(mapAndLog(err, context)),
@@ -45,10 +37,6 @@ export function unary<Req, Res>(logger: Logger, handler: UnaryHandler<Req, Res>)
 export function serverStream<Req, Res>(logger: Logger, handler: ServerStreamHandler<Req, Res>): handleServerStreamingCall<Req, Res> {
   return (call: ServerWritableStream<Req, Res>) => {
     const context = contextOf(call, logger);
-    if (call.request instanceof UndecodableRequest) {
-      call.emit('error', mapAndLog(call.request.toError(), context));
-      return;
-    }
     const send = (message: Res) =>
       new Promise<void>((resolve, reject) => {
         if (context.signal.aborted) return reject(context.signal.reason);

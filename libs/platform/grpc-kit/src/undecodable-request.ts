@@ -1,8 +1,18 @@
 import type { DescMessage } from '@bufbuild/protobuf';
-import type { MethodDefinition, ServiceDefinition } from '@grpc/grpc-js';
+import type {
+  MethodDefinition,
+  sendUnaryData,
+  Server,
+  ServerUnaryCall,
+  ServerWritableStream,
+  ServiceDefinition,
+  UntypedHandleCall,
+  UntypedServiceImplementation,
+} from '@grpc/grpc-js';
 import { contractRegistry } from '@cqrs/contracts';
 import { ValidationError, type FieldViolation } from '@cqrs/errors';
 import { decodingViolations } from './decoding-violations';
+import { toServiceError } from './error-mapping';
 
 /**
  * What a request that does not decode becomes instead of an exception: grpc-js answers INTERNAL
@@ -20,8 +30,42 @@ export class UndecodableRequest {
   }
 }
 
+/**
+ * Adds a service whose requests may not decode, ours and the libraries' (health, reflection) alike:
+ * the deserializers become total and each unary or server-streaming handler refuses an
+ * UndecodableRequest with INVALID_ARGUMENT before it runs.
+ */
+export function addTolerantService(server: Pick<Server, 'addService'>, definition: ServiceDefinition, implementation: UntypedServiceImplementation): void {
+  const guarded: UntypedServiceImplementation = {};
+  // grpc-js matches a handler by the method's key or its originalName (e.g. `Check` or `check`).
+  const methods = Object.entries(definition).flatMap(([key, method]) => [[key, method], [method.originalName ?? key, method]] as const);
+  for (const [name, handler] of Object.entries(implementation)) {
+    const method = methods.find(([key]) => key === name)?.[1];
+    guarded[name] = method === undefined || method.requestStream ? handler : refusingUndecodable(handler, method.responseStream);
+  }
+  server.addService(withTolerantDeserializers(definition), guarded);
+}
+
+/** A server whose addService is addTolerantService, for libraries that register their own services. */
+export function tolerantRegistrar(server: Server): Pick<Server, 'addService'> {
+  return { addService: (definition, implementation) => addTolerantService(server, definition, implementation) };
+}
+
+function refusingUndecodable(handler: UntypedHandleCall, responseStream: boolean): UntypedHandleCall {
+  if (responseStream) {
+    return ((call: ServerWritableStream<unknown, unknown>) => {
+      if (call.request instanceof UndecodableRequest) call.emit('error', toServiceError(call.request.toError()).error);
+      else (handler as (call: ServerWritableStream<unknown, unknown>) => void)(call);
+    }) as UntypedHandleCall;
+  }
+  return ((call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
+    if (call.request instanceof UndecodableRequest) callback(toServiceError(call.request.toError()).error);
+    else (handler as (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => void)(call, callback);
+  }) as UntypedHandleCall;
+}
+
 /** The service definition with every request deserializer made total: a failure becomes an UndecodableRequest. */
-export function withTolerantDeserializers(definition: ServiceDefinition): ServiceDefinition {
+function withTolerantDeserializers(definition: ServiceDefinition): ServiceDefinition {
   const tolerant: Record<string, MethodDefinition<unknown, unknown>> = {};
   for (const [name, method] of Object.entries(definition)) {
     const decode = method.requestDeserialize;
