@@ -46,7 +46,9 @@ export function serverStream<Req, Res>(logger: Logger, handler: ServerStreamHand
       () => call.end(),
       (err: unknown) => {
         if (context.signal.aborted) return;
-        call.destroy(mapAndLog(err, context));
+        // grpc-js sends a stream's error status from its 'error' event; destroy() would skip the
+        // status, and the client would wait for it forever.
+        call.emit('error', mapAndLog(err, context));
       },
     );
   };
