@@ -8,6 +8,7 @@ import {
   IllegalStateError,
   NotFoundError,
   PlatformError,
+  ResourceExhaustedError,
   ValidationError,
 } from '@cqrs/errors';
 
@@ -24,6 +25,7 @@ const CODE_BY_CLASS: ReadonlyArray<readonly [abstract new (...args: never[]) => 
   [ConcurrencyError, Status.ABORTED],
   [DependencyUnavailableError, Status.UNAVAILABLE],
   [DeadlineExceededError, Status.DEADLINE_EXCEEDED],
+  [ResourceExhaustedError, Status.RESOURCE_EXHAUSTED],
 ];
 
 export interface MappedError {
