@@ -52,11 +52,16 @@ export async function ensureDatabase(config: MysqlConfig): Promise<void> {
   }
 }
 
-/** The one place a mysql2/knex error becomes a platform error; unknown errors pass through. */
+/**
+ * The one place a mysql2/knex error becomes a platform error; unknown errors pass through.
+ * mysql2 marks `fatal` every error after which its connection is unusable, including the one
+ * without a code that a command gets on a connection the server closed just before ("Can't add
+ * new command when connection is in closed state"): the command never reached the server.
+ */
 export function translateMysqlError(err: unknown): unknown {
-  const code = (err as { code?: unknown } | null)?.code;
+  const { code, fatal } = (err ?? {}) as { code?: unknown; fatal?: unknown };
   const isTimeout = err instanceof Error && err.name === 'KnexTimeoutError';
-  if (isTimeout || isSocketError(err) || (typeof code === 'string' && CONNECTION_LOST_CODES.has(code))) {
+  if (isTimeout || fatal === true || isSocketError(err) || (typeof code === 'string' && CONNECTION_LOST_CODES.has(code))) {
     return new DependencyUnavailableError('mysql', { cause: err });
   }
   return err;
