@@ -26,8 +26,8 @@ import { startRepublishResponder } from './repair/republish-responder';
  * CommandService, and the reactions that choreograph an order between the two contexts.
  */
 export async function startCommandService(config: CommandServiceConfig, logger: Logger): Promise<RunningGrpcServer> {
-  await ensureDatabase(config);
-  const mysql = createMysql(config);
+  await ensureDatabase(config, logger);
+  const mysql = createMysql(config, { logger });
   await migrateToLatest(mysql);
   const nats = new NatsClient(config, 'command-service', logger);
 

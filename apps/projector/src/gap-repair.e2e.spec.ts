@@ -41,7 +41,7 @@ describe('gap repair', () => {
     await (await nc.jetstreamManager()).streams.deleteMessage(stream, lost?.seq ?? 0);
     await nc.close();
 
-    const projector = await startApp('projector', { ...isolated.env, PROJECTOR_GAP_REPAIR_AFTER_MS: '300', PROJECTOR_RETRY_DELAY_MS: '50' });
+    const projector = await startApp('projector', { ...isolated.env, PROJECTOR_ACK_WAIT_MS: '1000', PROJECTOR_GAP_REPAIR_AFTER_MS: '300', PROJECTOR_RETRY_DELAY_MS: '50' });
     apps.push(projector);
     const mongo = new MongoClient(isolated.env['MONGODB_URL'] ?? '');
     try {

@@ -13,7 +13,7 @@ export const projectorEnv = {
   PROJECTOR_MAX_DELIVERIES: intVar(5, 1, 100),
   /** First redelivery delay of a failing event; doubles per delivery. */
   PROJECTOR_RETRY_DELAY_MS: intVar(500, 10, 60_000),
-  /** How long a gap may last before the command side is asked to re-publish the missing events. */
+  /** How long a gap may last, beyond the ack wait, before the command side is asked to re-publish the missing events. */
   PROJECTOR_GAP_REPAIR_AFTER_MS: intVar(5_000, 100, 600_000),
   /** How soon JetStream redelivers the events a crashed projector held. */
   PROJECTOR_ACK_WAIT_MS: intVar(10_000, 1_000, 600_000),

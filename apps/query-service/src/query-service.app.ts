@@ -7,32 +7,45 @@ import { createViewDatabase, mongoProbe } from '@cqrs/view-store';
 import { catalogQueryHandlers } from './catalog/catalog-query.handlers';
 import { ProductQueries } from './catalog/product-queries';
 import { ViewChanges } from './consistency/view-changes';
+import { WatchStreams, type WatchStreamStats } from './consistency/watch-streams';
 import { OrderQueries } from './orders/order-queries';
 import { ordersQueryHandlers } from './orders/orders-query.handlers';
 import type { QueryServiceConfig } from './query-service.config';
 
+export interface RunningQueryService extends RunningGrpcServer {
+  /** What watch streams and read-your-writes waits hold now: open streams, their reads, and view-change listeners. */
+  watchStats(): WatchStreamStats & { readonly listeners: number };
+}
+
 /** Wires the read side: view store reads, view-change notifications, catalog.v1 and orders.v1 QueryService. */
-export async function startQueryService(config: QueryServiceConfig, logger: Logger): Promise<RunningGrpcServer> {
+export async function startQueryService(config: QueryServiceConfig, logger: Logger): Promise<RunningQueryService> {
   const views = createViewDatabase(config);
   const nats = new NatsClient(config, 'query-service', logger);
   const changes = new ViewChanges(config.NATS_SUBJECT_PREFIX, logger);
   void nats.ready.then((nc) => changes.attach(nc));
+  const watches = new WatchStreams({ maxStreams: config.QUERY_MAX_WATCH_STREAMS, readConcurrency: config.QUERY_WATCH_READ_CONCURRENCY });
 
-  return startGrpcServer({
+  const server = await startGrpcServer({
     config,
     logger,
     services: [
       {
         definition: catalogV1.QueryServiceService,
-        implementation: catalogQueryHandlers(new ProductQueries(views.db, new ViewCatalog(views.db), { searchScanFromPostings: config.QUERY_SEARCH_SCAN_FROM_POSTINGS }), changes, logger, { maxWaitMs: config.QUERY_MAX_WAIT_MS }),
+        implementation: catalogQueryHandlers(new ProductQueries(views.db, new ViewCatalog(views.db), { searchScanFromPostings: config.QUERY_SEARCH_SCAN_FROM_POSTINGS }), changes, watches, logger, { maxWaitMs: config.QUERY_MAX_WAIT_MS }),
       },
       {
         definition: ordersV1.QueryServiceService,
-        implementation: ordersQueryHandlers(new OrderQueries(views.db, new ViewCatalog(views.db)), changes, logger, { maxWaitMs: config.QUERY_MAX_WAIT_MS }),
+        implementation: ordersQueryHandlers(new OrderQueries(views.db, new ViewCatalog(views.db)), changes, watches, logger, { maxWaitMs: config.QUERY_MAX_WAIT_MS }),
       },
     ],
     probes: [mongoProbe(views), natsProbe(nats)],
     beforeDrain: () => changes.close(),
     onShutdown: [() => nats.close(), () => views.close()],
   });
+  return {
+    port: server.port,
+    health: server.health,
+    shutdown: () => server.shutdown(),
+    watchStats: () => ({ ...watches.stats, listeners: changes.listenerCount }),
+  };
 }

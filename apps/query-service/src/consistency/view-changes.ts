@@ -83,6 +83,14 @@ export class ViewChanges {
     this.typeListeners.clear();
   }
 
+  /** Listeners registered now (read-your-writes waits and watch streams); zero when no call is waiting. */
+  get listenerCount(): number {
+    let count = 0;
+    for (const set of this.listeners.values()) count += set.size;
+    for (const set of this.typeListeners.values()) count += set.size;
+    return count;
+  }
+
   get isClosed(): boolean {
     return this.closed;
   }

@@ -5,6 +5,7 @@ import { serverStream, unary, type ServiceHandlers } from '@cqrs/grpc-kit';
 import type { Logger } from '@cqrs/logging';
 import { requirementOf, waitForView, waitUntil } from '../consistency/read-consistency';
 import type { ViewChanges } from '../consistency/view-changes';
+import type { WatchStreams } from '../consistency/watch-streams';
 import { MAX_PAGE_SIZE, pageSizeOf } from '../paging/page-token';
 import { checkShape } from '../requests/query-shape';
 import type { OrderListFilter, OrderQueries } from './order-queries';
@@ -19,7 +20,13 @@ export interface OrdersQueryOptions {
 }
 
 /** orders.v1.QueryService over the order views. */
-export function ordersQueryHandlers(queries: OrderQueries, changes: ViewChanges, logger: Logger, options: OrdersQueryOptions): ServiceHandlers<ordersV1.QueryServiceServer> {
+export function ordersQueryHandlers(
+  queries: OrderQueries,
+  changes: ViewChanges,
+  watches: WatchStreams,
+  logger: Logger,
+  options: OrdersQueryOptions,
+): ServiceHandlers<ordersV1.QueryServiceServer> {
   return {
     getOrder: unary(logger, async (request: ordersV1.GetOrderRequest, context) => {
       checkShape(request);
@@ -52,47 +59,52 @@ export function ordersQueryHandlers(queries: OrderQueries, changes: ViewChanges,
       return { orders: page.orders.map(toOrderView), nextPageToken: page.nextPageToken };
     }),
 
-    watchOrders: serverStream(logger, async (request: ordersV1.WatchOrdersRequest, send, context) => {
-      // Changes are collected from before the queue is read, so none falls between the two.
-      const changed = new Set<string>();
-      let wake: () => void = () => undefined;
-      const stop = changes.listenAll(ORDER_STREAM_TYPE, (orderId) => {
-        if (orderId !== '') changed.add(orderId);
-        wake();
-      });
-      context.signal.addEventListener('abort', () => wake(), { once: true });
-      const sent = new Map<string, number>();
-      // How many events the view holds (not how often it was written: a rebuild writes it afresh).
-      const applied = (view: OrderViewDocument) => view.version + Object.values(view.sourceVersions ?? {}).reduce((sum, v) => sum + v, 0);
-      const sendIfNewer = async (view: OrderViewDocument) => {
-        if ((sent.get(view._id) ?? -1) >= applied(view)) return;
-        sent.set(view._id, applied(view));
-        await send({ order: toOrderView(view) });
-      };
-      try {
-        if (request.includeKitchenQueue) {
-          let token = '';
-          let count = 0;
-          do {
-            const page = await queries.kitchenQueue(token, MAX_PAGE_SIZE);
-            for (const view of page.orders) await sendIfNewer(view);
-            count += page.orders.length;
-            token = page.nextPageToken;
-          } while (token !== '' && count < WATCH_QUEUE_LIMIT);
-        }
-        for (;;) {
-          for (const orderId of [...changed]) {
-            changed.delete(orderId);
-            const view = await queries.get(orderId);
-            if (view !== undefined) await sendIfNewer(view);
+    watchOrders: serverStream(logger, (request: ordersV1.WatchOrdersRequest, send, context) =>
+      watches.run(async () => {
+        // Changes are collected from before the queue is read, so none falls between the two.
+        const changed = new Set<string>();
+        let wake: () => void = () => undefined;
+        const stop = changes.listenAll(ORDER_STREAM_TYPE, (orderId) => {
+          if (orderId !== '') changed.add(orderId);
+          wake();
+        });
+        const onAbort = () => wake();
+        context.signal.addEventListener('abort', onAbort, { once: true });
+        const read = <T>(query: () => Promise<T>) => watches.read(context.signal, query);
+        const sent = new Map<string, number>();
+        // How many events the view holds (not how often it was written: a rebuild writes it afresh).
+        const applied = (view: OrderViewDocument) => view.version + Object.values(view.sourceVersions ?? {}).reduce((sum, v) => sum + v, 0);
+        const sendIfNewer = async (view: OrderViewDocument) => {
+          if ((sent.get(view._id) ?? -1) >= applied(view)) return;
+          sent.set(view._id, applied(view));
+          await send({ order: toOrderView(view) });
+        };
+        try {
+          if (request.includeKitchenQueue) {
+            let token = '';
+            let count = 0;
+            do {
+              const page = await read(() => queries.kitchenQueue(token, MAX_PAGE_SIZE));
+              for (const view of page.orders) await sendIfNewer(view);
+              count += page.orders.length;
+              token = page.nextPageToken;
+            } while (token !== '' && count < WATCH_QUEUE_LIMIT);
           }
-          if (context.signal.aborted || changes.isClosed) return;
-          if (changed.size === 0) await new Promise<void>((resolve) => (wake = resolve));
+          for (;;) {
+            for (const orderId of [...changed]) {
+              changed.delete(orderId);
+              const view = await read(() => queries.get(orderId));
+              if (view !== undefined) await sendIfNewer(view);
+            }
+            if (context.signal.aborted || changes.isClosed) return;
+            if (changed.size === 0) await new Promise<void>((resolve) => (wake = resolve));
+          }
+        } finally {
+          stop();
+          context.signal.removeEventListener('abort', onAbort);
         }
-      } finally {
-        stop();
-      }
-    }),
+      }),
+    ),
   };
 }
 

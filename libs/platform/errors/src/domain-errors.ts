@@ -123,3 +123,11 @@ export class DeadlineExceededError extends PlatformError {
     super(message, options);
   }
 }
+
+/** A per-process limit is reached (e.g. open watch streams); retry later or elsewhere. Maps to RESOURCE_EXHAUSTED. */
+export class ResourceExhaustedError extends PlatformError {
+  readonly defaultReason = 'RESOURCE_EXHAUSTED';
+  constructor(message: string, options: PlatformErrorOptions = {}) {
+    super(message, options);
+  }
+}

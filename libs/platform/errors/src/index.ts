@@ -6,6 +6,7 @@ export {
   IllegalStateError,
   NotFoundError,
   PlatformError,
+  ResourceExhaustedError,
   ValidationError,
 } from './domain-errors';
 export type { FieldViolation, PlatformErrorOptions } from './domain-errors';

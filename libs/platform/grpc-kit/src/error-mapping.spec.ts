@@ -6,6 +6,7 @@ import {
   DependencyUnavailableError,
   IllegalStateError,
   NotFoundError,
+  ResourceExhaustedError,
   ValidationError,
 } from '@cqrs/errors';
 import { ERROR_LIMITS, errorInfoOf, ERROR_DOMAIN, fieldViolationsOf, STATUS_DETAILS_KEY, statusDetailsOf, toServiceError } from './error-mapping';
@@ -19,6 +20,7 @@ describe('toServiceError', () => {
     [new ConcurrencyError('catalog.product-p-1', 3, 4), Status.ABORTED, 'VERSION_CONFLICT'],
     [new DependencyUnavailableError('mysql'), Status.UNAVAILABLE, 'DEPENDENCY_UNAVAILABLE'],
     [new DeadlineExceededError('too slow'), Status.DEADLINE_EXCEEDED, 'DEADLINE_EXCEEDED'],
+    [new ResourceExhaustedError('too many watch streams', { reason: 'TOO_MANY_WATCH_STREAMS' }), Status.RESOURCE_EXHAUSTED, 'TOO_MANY_WATCH_STREAMS'],
   ])('maps %p to its status code with an ErrorInfo', (err, code, reason) => {
     const { error, expected } = toServiceError(err);
     expect(error.code).toBe(code);

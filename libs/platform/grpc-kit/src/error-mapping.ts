@@ -8,6 +8,7 @@ import {
   IllegalStateError,
   NotFoundError,
   PlatformError,
+  ResourceExhaustedError,
   truncateText,
   ValidationError,
 } from '@cqrs/errors';
@@ -43,6 +44,7 @@ const CODE_BY_CLASS: ReadonlyArray<readonly [abstract new (...args: never[]) => 
   [ConcurrencyError, Status.ABORTED],
   [DependencyUnavailableError, Status.UNAVAILABLE],
   [DeadlineExceededError, Status.DEADLINE_EXCEEDED],
+  [ResourceExhaustedError, Status.RESOURCE_EXHAUSTED],
 ];
 
 export interface MappedError {

@@ -46,7 +46,8 @@ export function serverStream<Req, Res>(logger: Logger, handler: ServerStreamHand
       () => call.end(),
       (err: unknown) => {
         if (context.signal.aborted) return;
-        // grpc-js turns an 'error' event into the status; destroy() ends the stream without one.
+        // grpc-js sends a stream's error status from its 'error' event; destroy() would skip the
+        // status, and the client would wait for it forever.
         call.emit('error', mapAndLog(err, context));
       },
     );

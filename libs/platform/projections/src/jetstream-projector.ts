@@ -20,7 +20,11 @@ export interface JetStreamProjectorOptions {
   readonly gapDelayMs?: number;
   /** First redelivery delay of a failing event; doubles per delivery. */
   readonly retryDelayMs?: number;
-  /** How long a gap may last before the command side is asked to re-publish the missing events. */
+  /**
+   * How long a gap may last, beyond the ack wait, before the command side is asked to re-publish the
+   * missing events. Until the ack wait has passed, the missing events may be held by a projector
+   * that died and will come back by redelivery.
+   */
   readonly gapRepairAfterMs?: number;
   /**
    * How long JetStream waits for an ack before it redelivers: after a crash, the events the dead
@@ -211,12 +215,14 @@ export class JetStreamProjector<View extends ViewDocument> {
   }
 
   /**
-   * A gap that lasts longer than gapRepairAfterMs means the broker lost events: the command side
-   * is asked to publish them again from the event store, and asked again while the gap lasts.
+   * A gap that outlasts the ack wait and gapRepairAfterMs means the broker lost events: the command
+   * side is asked to publish them again from the event store, and asked again while the gap lasts.
+   * Within the ack wait the missing events may be held by a dead process (a crashed predecessor
+   * keeps them until then), so asking earlier re-publishes events that are not lost.
    */
   private repairLongGaps(changed: ReadonlyMap<string, number>, gaps: ReadonlyMap<string, Gap>): void {
     const now = Date.now();
-    const after = this.options.gapRepairAfterMs ?? 5_000;
+    const after = this.ackWaitMs() + (this.options.gapRepairAfterMs ?? 5_000);
     for (const aggregateId of changed.keys()) if (!gaps.has(aggregateId)) this.openGaps.delete(aggregateId);
     for (const [aggregateId, gap] of gaps) {
       const open = this.openGaps.get(aggregateId) ?? { since: now, askedAt: 0 };

@@ -85,3 +85,15 @@ function collectLines(stream: NodeJS.ReadableStream | null, onLine: (line: strin
     for (const line of lines) if (line) onLine(line);
   });
 }
+
+/** The lines of an app's output that are not one JSON object each (log pipelines expect nothing else). */
+export function nonJsonLines(app: AppProcess): string[] {
+  return app.output.filter((line) => {
+    try {
+      const parsed: unknown = JSON.parse(line);
+      return typeof parsed !== 'object' || parsed === null;
+    } catch {
+      return true;
+    }
+  });
+}

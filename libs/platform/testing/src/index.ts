@@ -1,4 +1,4 @@
-export { appNodeArgs, startApp } from './app-process';
+export { appNodeArgs, nonJsonLines, startApp } from './app-process';
 export type { AppName, AppProcess } from './app-process';
 export { eventually } from './eventually';
 export { goToolPath, grpcurl } from './go-tools';
@@ -27,3 +27,5 @@ export { startPrivateFerretDb } from './private-ferretdb';
 export type { PrivateFerretDb } from './private-ferretdb';
 export { MENU_WORDS, productCreatedEvent } from './catalog-events';
 export { orderFlows } from './order-flows';
+export { startCommandFlow } from './command-flow';
+export type { CommandFlow } from './command-flow';

@@ -1,5 +1,7 @@
+import { inspect } from 'node:util';
 import knex, { type Knex } from 'knex';
 import { DependencyUnavailableError, isSocketError } from '@cqrs/errors';
+import type { Logger } from '@cqrs/logging';
 
 export interface MysqlConfig {
   /** Server URL without a database, e.g. mysql://root@127.0.0.1:3306. */
@@ -14,14 +16,22 @@ const CONNECTION_LOST_CODES = new Set([
   'ER_SERVER_SHUTDOWN',
 ]);
 
-/** A knex pool on the write database. Fails fast (5 s) rather than queueing forever when MySQL is down. */
-export function createMysql(config: MysqlConfig, database: string | null = config.MYSQL_DATABASE): Knex {
-  return knex(createMysqlConfig(config, database));
+export interface MysqlPoolOptions {
+  /** The database to use; `null` for the server alone. The configured one by default. */
+  readonly database?: string | null;
+  /** Where knex's own messages go; without one, knex prints plain text to stdout. */
+  readonly logger?: Logger;
 }
 
-export function createMysqlConfig(config: MysqlConfig, database: string | null = config.MYSQL_DATABASE): Knex.Config {
+/** A knex pool on the write database. Fails fast (5 s) rather than queueing forever when MySQL is down. */
+export function createMysql(config: MysqlConfig, options: MysqlPoolOptions = {}): Knex {
+  return knex(createMysqlConfig(config, options));
+}
+
+export function createMysqlConfig(config: MysqlConfig, { database = config.MYSQL_DATABASE, logger }: MysqlPoolOptions = {}): Knex.Config {
   const url = new URL(config.MYSQL_URL);
   return {
+    ...(logger === undefined ? {} : { log: knexLog(logger.child({ component: 'knex' })) }),
     client: 'mysql2',
     connection: {
       host: url.hostname,
@@ -40,9 +50,23 @@ export function createMysqlConfig(config: MysqlConfig, database: string | null =
   };
 }
 
+/**
+ * knex's messages as JSON log lines. Its warnings (one per failed connection attempt while MySQL
+ * is down) are debug: health logs the outage once and every refused call is logged as UNAVAILABLE.
+ */
+function knexLog(logger: Logger): Knex.Config['log'] {
+  const text = (message: unknown) => (typeof message === 'string' ? message : inspect(message));
+  return {
+    debug: (message: unknown) => logger.debug(text(message)),
+    warn: (message: unknown) => logger.debug({ knex: 'warn' }, text(message)),
+    deprecate: (message: unknown) => logger.warn({ knex: 'deprecate' }, text(message)),
+    error: (message: unknown) => logger.error({ knex: 'error' }, text(message)),
+  };
+}
+
 /** Creates the write database when it does not exist yet (local development and tests). */
-export async function ensureDatabase(config: MysqlConfig): Promise<void> {
-  const server = createMysql(config, null);
+export async function ensureDatabase(config: MysqlConfig, logger?: Logger): Promise<void> {
+  const server = createMysql(config, { database: null, logger });
   try {
     await server.raw('CREATE DATABASE IF NOT EXISTS ?? CHARACTER SET utf8mb4 COLLATE utf8mb4_bin', [config.MYSQL_DATABASE]);
   } catch (err) {
@@ -52,11 +76,16 @@ export async function ensureDatabase(config: MysqlConfig): Promise<void> {
   }
 }
 
-/** The one place a mysql2/knex error becomes a platform error; unknown errors pass through. */
+/**
+ * The one place a mysql2/knex error becomes a platform error; unknown errors pass through.
+ * mysql2 marks `fatal` every error after which its connection is unusable, including the one
+ * without a code that a command gets on a connection the server closed just before ("Can't add
+ * new command when connection is in closed state"): the command never reached the server.
+ */
 export function translateMysqlError(err: unknown): unknown {
-  const code = (err as { code?: unknown } | null)?.code;
+  const { code, fatal } = (err ?? {}) as { code?: unknown; fatal?: unknown };
   const isTimeout = err instanceof Error && err.name === 'KnexTimeoutError';
-  if (isTimeout || isSocketError(err) || (typeof code === 'string' && CONNECTION_LOST_CODES.has(code))) {
+  if (isTimeout || fatal === true || isSocketError(err) || (typeof code === 'string' && CONNECTION_LOST_CODES.has(code))) {
     return new DependencyUnavailableError('mysql', { cause: err });
   }
   return err;
