@@ -1,7 +1,20 @@
 import nx from '@nx/eslint-plugin';
 
 /** Tags on two axes (scope, type) plus the side of CQRS; see README "Project graph and rules". */
-const NO_IO_IMPORTS = ['knex', 'mysql2', 'mysql2/*', 'nats', 'mongodb', '@grpc/*', 'grpc-health-check', 'pino', 'node:fs', 'node:net', 'node:http', 'node:child_process'];
+const NO_IO_IMPORTS = [
+  'knex',
+  'mysql2',
+  'mysql2/*',
+  'nats',
+  'mongodb',
+  '@grpc/*',
+  'grpc-health-check',
+  'pino',
+  'node:fs',
+  'node:net',
+  'node:http',
+  'node:child_process',
+];
 
 /** The dependency rules between projects; test files may also use the testing lib. */
 function boundaries({ tests }) {
@@ -10,14 +23,27 @@ function boundaries({ tests }) {
     enforceBuildableLibDependency: false,
     allow: [],
     depConstraints: [
-      { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:read-model', 'type:infra', 'type:util', 'type:testing'] },
+      {
+        sourceTag: 'type:app',
+        onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:read-model', 'type:infra', 'type:util', 'type:testing'],
+      },
       { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:contracts', 'type:util', ...testing] },
       { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:util', ...testing], bannedExternalImports: NO_IO_IMPORTS },
-      { sourceTag: 'type:read-model', onlyDependOnLibsWithTags: ['type:contracts', 'type:util', ...testing], bannedExternalImports: NO_IO_IMPORTS },
+      {
+        sourceTag: 'type:read-model',
+        onlyDependOnLibsWithTags: ['type:contracts', 'type:util', ...testing],
+        bannedExternalImports: NO_IO_IMPORTS,
+      },
       { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts', ...testing] },
       { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util', ...testing] },
-      { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:read-model', 'type:infra', 'type:util'] },
-      { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:read-model', 'type:infra', 'type:util', 'type:testing'] },
+      {
+        sourceTag: 'type:testing',
+        onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:read-model', 'type:infra', 'type:util'],
+      },
+      {
+        sourceTag: 'type:tool',
+        onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:read-model', 'type:infra', 'type:util', 'type:testing'],
+      },
       { sourceTag: 'scope:platform', onlyDependOnLibsWithTags: ['scope:platform'] },
       { sourceTag: 'scope:catalog', onlyDependOnLibsWithTags: ['scope:catalog', 'scope:platform'] },
       { sourceTag: 'scope:orders', onlyDependOnLibsWithTags: ['scope:orders', 'scope:platform'] },

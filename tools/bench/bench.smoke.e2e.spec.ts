@@ -14,7 +14,11 @@ describe('benchmark harness (smoke)', () => {
 
   it('writes report.md, report.json and latency.svg with every scenario', async () => {
     const code = await new Promise<number | null>((resolve) => {
-      const child = spawn(join(REPO_ROOT, 'node_modules/.bin/tsx'), [join(REPO_ROOT, 'tools/bench/src/bench.ts'), '--mode', 'smoke', '--out', out], { cwd: REPO_ROOT, stdio: 'inherit' });
+      const child = spawn(
+        join(REPO_ROOT, 'node_modules/.bin/tsx'),
+        [join(REPO_ROOT, 'tools/bench/src/bench.ts'), '--mode', 'smoke', '--out', out],
+        { cwd: REPO_ROOT, stdio: 'inherit' },
+      );
       child.on('exit', resolve);
     });
     expect(code).toBe(0);
@@ -30,9 +34,13 @@ describe('benchmark harness (smoke)', () => {
       expect.stringContaining('grpc-js empty unary RPC'),
     ]);
     expect(report.ceilings.every((c) => (c.rate ?? 0) > 0)).toBe(true);
-    expect(new Set(report.figures.map((f) => f.scenario))).toEqual(new Set(['commands', 'visibility', 'catch-up', 'queries', 'query scaling']));
+    expect(new Set(report.figures.map((f) => f.scenario))).toEqual(
+      new Set(['commands', 'visibility', 'catch-up', 'queries', 'query scaling']),
+    );
     expect(report.figures.filter((f) => (f.errors ?? 0) > 0).map((f) => ({ figure: f.name, errors: f.errorKinds }))).toEqual([]);
-    expect(report.figures.filter((f) => f.scenario === 'commands').every((f) => f.ratio !== undefined && f.ceiling !== undefined)).toBe(true);
+    expect(report.figures.filter((f) => f.scenario === 'commands').every((f) => f.ratio !== undefined && f.ceiling !== undefined)).toBe(
+      true,
+    );
     expect(report.figures.filter((f) => f.scenario === 'query scaling' && f.ratio !== undefined)).toHaveLength(6);
     expect(report.figures.filter((f) => f.scenario === 'catch-up').map((f) => f.otherRatios?.map((r) => r.ceiling))).toEqual([
       ['raw MongoDB-driver compare-and-set replaces of existing documents'],

@@ -53,13 +53,17 @@ async function startFerret(args: string[]): Promise<{ url: string; process: Chil
   const url = `mongodb://127.0.0.1:${port}`;
   await eventually(async () => {
     const c = new MongoClient(url, { serverSelectionTimeoutMS: 500 });
-    await c.db('admin').command({ ping: 1 }).finally(() => c.close());
+    await c
+      .db('admin')
+      .command({ ping: 1 })
+      .finally(() => c.close());
   });
   return { url, process: child };
 }
 
 async function main() {
-  const psql = (sql: string) => spawnSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'postgres', '-tAc', sql], { encoding: 'utf8' });
+  const psql = (sql: string) =>
+    spawnSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'postgres', '-tAc', sql], { encoding: 'utf8' });
   psql(`CREATE DATABASE ${PG_DATABASE}`);
   const sqliteDir = mkdtempSync(join(tmpdir(), 'ferretdb-sqlite-'));
   const pg = await startFerret(['--handler=postgresql', `--postgresql-url=postgres://postgres@127.0.0.1:5432/${PG_DATABASE}`]);

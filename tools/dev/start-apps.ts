@@ -32,7 +32,11 @@ function stopAll(exitCode: number): void {
 
 for (const { app, portVar, port } of APPS) {
   const env = { ...process.env, GRPC_PORT: process.env[portVar] || port };
-  const child = spawn(process.execPath, [...appNodeArgs(), join(ROOT, 'dist', 'apps', app, 'main.js')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...appNodeArgs(), join(ROOT, 'dist', 'apps', app, 'main.js')], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.set(app, child);
   const label = app.padEnd(16);
   for (const stream of [child.stdout, child.stderr]) {

@@ -12,7 +12,9 @@ import { catalogV1, type commonV1 } from '@cqrs/contracts';
 export async function createAndReprice(address: string): Promise<commonV1.CommandAck[]> {
   const client = new catalogV1.CommandServiceClient(address, credentials.createInsecure());
   const createProduct = promisify<catalogV1.CreateProductRequest, catalogV1.CreateProductResponse>(client.createProduct.bind(client));
-  const changePrice = promisify<catalogV1.ChangeProductPriceRequest, catalogV1.ChangeProductPriceResponse>(client.changeProductPrice.bind(client));
+  const changePrice = promisify<catalogV1.ChangeProductPriceRequest, catalogV1.ChangeProductPriceResponse>(
+    client.changeProductPrice.bind(client),
+  );
   try {
     const created = await createProduct(
       catalogV1.CreateProductRequest.fromPartial({

@@ -88,8 +88,15 @@ describe('the stack under faults', () => {
       call.code = error.code;
       return classify(error);
     };
-    const createRequest = (requestId: string) => catalogV1.CreateProductRequest.fromPartial({ requestId, sku: `J-${requestId.slice(0, 8)}`, name: 'Jepsen', price: { currencyCode: 'EUR', amountMinor: 100 } });
-    const adjustRequest = (requestId: string, productId: string) => catalogV1.AdjustProductStockRequest.fromPartial({ requestId, productId, delta: 1, reason: 'load' });
+    const createRequest = (requestId: string) =>
+      catalogV1.CreateProductRequest.fromPartial({
+        requestId,
+        sku: `J-${requestId.slice(0, 8)}`,
+        name: 'Jepsen',
+        price: { currencyCode: 'EUR', amountMinor: 100 },
+      });
+    const adjustRequest = (requestId: string, productId: string) =>
+      catalogV1.AdjustProductStockRequest.fromPartial({ requestId, productId, delta: 1, reason: 'load' });
 
     const productIds: string[] = [];
     for (let i = 0; i < PRODUCTS; i++) {
@@ -161,24 +168,31 @@ describe('the stack under faults', () => {
 
     // Unknown outcomes: the same request id again returns the first result, or applies it once.
     for (const call of calls.filter((c) => c.outcome === 'unknown')) {
-      await eventually(async () => {
-        const request = call.kind === 'create' ? createRequest(call.requestId) : adjustRequest(call.requestId, call.productId ?? '');
-        const outcome = await send(call, request);
-        if (outcome === 'unknown') throw new Error(`request ${call.requestId} still unknown (${call.code})`);
-        call.resolved = outcome === 'ok';
-        if (outcome === 'failed') call.outcome = 'failed';
-      }, { timeoutMs: 60_000, intervalMs: 500 });
+      await eventually(
+        async () => {
+          const request = call.kind === 'create' ? createRequest(call.requestId) : adjustRequest(call.requestId, call.productId ?? '');
+          const outcome = await send(call, request);
+          if (outcome === 'unknown') throw new Error(`request ${call.requestId} still unknown (${call.code})`);
+          call.resolved = outcome === 'ok';
+          if (outcome === 'failed') call.outcome = 'failed';
+        },
+        { timeoutMs: 60_000, intervalMs: 500 },
+      );
     }
 
     const applied = (c: Call) => c.outcome === 'ok' || c.resolved === true;
-    const expected = new Map(productIds.map((id) => [id, 1 + calls.filter((c) => c.kind === 'adjust' && c.productId === id && applied(c)).length]));
+    const expected = new Map(
+      productIds.map((id) => [id, 1 + calls.filter((c) => c.kind === 'adjust' && c.productId === id && applied(c)).length]),
+    );
     for (const c of calls) if (c.kind === 'create' && applied(c) && c.createdId !== undefined) expected.set(c.createdId, 1);
 
     const mysql = await createConnection({ uri: `${mariadb.url}/${runId}` });
     const mongo = new MongoClient(ferretdb.url);
     try {
       const rows = await mysql.query('SELECT stream_id, COUNT(*) AS n FROM events GROUP BY stream_id');
-      const stored = new Map((rows[0] as Array<{ stream_id: string; n: number }>).map((r) => [r.stream_id.replace('catalog.product-', ''), Number(r.n)]));
+      const stored = new Map(
+        (rows[0] as Array<{ stream_id: string; n: number }>).map((r) => [r.stream_id.replace('catalog.product-', ''), Number(r.n)]),
+      );
       const lost = [...expected].filter(([id, n]) => (stored.get(id) ?? 0) < n);
       const duplicated = [...stored].filter(([id, n]) => n > (expected.get(id) ?? 0));
       const counts = {
@@ -191,14 +205,18 @@ describe('the stack under faults', () => {
       };
 
       const views = mongo.db(runId).collection<{ _id: string; version: number; stock: number }>('products');
-      await eventually(async () => {
-        for (const app of ['command-service', 'projector', 'query-service'] as const) expect(await checkHealth(portOf(app))).toBe('SERVING');
-        const docs = new Map((await views.find({}).toArray()).map((d) => [d._id, d]));
-        for (const [id, version] of stored) {
-          expect([id, docs.get(id)?.version]).toEqual([id, version]);
-          if (productIds.includes(id)) expect([id, docs.get(id)?.stock]).toEqual([id, version - 1]);
-        }
-      }, { timeoutMs: 90_000, intervalMs: 500 });
+      await eventually(
+        async () => {
+          for (const app of ['command-service', 'projector', 'query-service'] as const)
+            expect(await checkHealth(portOf(app))).toBe('SERVING');
+          const docs = new Map((await views.find({}).toArray()).map((d) => [d._id, d]));
+          for (const [id, version] of stored) {
+            expect([id, docs.get(id)?.version]).toEqual([id, version]);
+            if (productIds.includes(id)) expect([id, docs.get(id)?.stock]).toEqual([id, version - 1]);
+          }
+        },
+        { timeoutMs: 90_000, intervalMs: 500 },
+      );
       const secondsToConverge = (Date.now() - lastFaultAt) / 1_000;
 
       console.log(

@@ -25,11 +25,19 @@ describe('bad input, end to end', () => {
     queries = rawClient(stack.queryService.port);
     const { response } = await unaryCall(
       stack.commands.createProduct.bind(stack.commands),
-      catalogV1.CreateProductRequest.fromPartial({ sku: `B-${Date.now()}`, name: 'Espresso', price: { currencyCode: 'EUR', amountMinor: 250 }, initialStock: 5 }),
+      catalogV1.CreateProductRequest.fromPartial({
+        sku: `B-${Date.now()}`,
+        name: 'Espresso',
+        price: { currencyCode: 'EUR', amountMinor: 250 },
+        initialStock: 5,
+      }),
     );
     productId = response?.ack?.aggregateId ?? '';
     // Seen by the query side before the tests use it as their good call.
-    await unaryCall(stack.queries.getProduct.bind(stack.queries), catalogV1.GetProductRequest.fromPartial({ productId, consistency: { consistencyToken: response?.ack?.consistencyToken ?? '' } }));
+    await unaryCall(
+      stack.queries.getProduct.bind(stack.queries),
+      catalogV1.GetProductRequest.fromPartial({ productId, consistency: { consistencyToken: response?.ack?.consistencyToken ?? '' } }),
+    );
   });
 
   afterAll(async () => {
@@ -46,7 +54,12 @@ describe('bad input, end to end', () => {
     const trailer = outcome.metadata.get(STATUS_DETAILS_KEY)[0];
     expect(trailer === undefined ? 0 : Buffer.from(trailer).toString('base64').length).toBeLessThanOrEqual(8 * 1024);
     expect(outcome.details.length).toBeLessThanOrEqual(300);
-    const next = await rawUnary(queries, '/catalog.v1.QueryService/GetProduct', catalogV1.GetProductRequest.encode(catalogV1.GetProductRequest.fromPartial({ productId })).finish(), 3_000);
+    const next = await rawUnary(
+      queries,
+      '/catalog.v1.QueryService/GetProduct',
+      catalogV1.GetProductRequest.encode(catalogV1.GetProductRequest.fromPartial({ productId })).finish(),
+      3_000,
+    );
     expect(Status[next.code]).toBe('OK');
     return outcome;
   }
@@ -78,27 +91,47 @@ describe('bad input, end to end', () => {
   describe('errors never echo unbounded input', () => {
     it('answers a 100,000-character currency code quoting a short prefix', async () => {
       const body = catalogV1.CreateProductRequest.encode(
-        catalogV1.CreateProductRequest.fromPartial({ sku: 'ESP-9', name: 'Espresso', price: { currencyCode: 'E'.repeat(100_000), amountMinor: 1 } }),
+        catalogV1.CreateProductRequest.fromPartial({
+          sku: 'ESP-9',
+          name: 'Espresso',
+          price: { currencyCode: 'E'.repeat(100_000), amountMinor: 1 },
+        }),
       ).finish();
       const outcome = await expectRefused(commands, '/catalog.v1.CommandService/CreateProduct', body);
       expect(fields(outcome)).toEqual(['price.currency_code']);
     });
 
     it('answers 10,000 update_mask paths with one violation', async () => {
-      const request = catalogV1.UpdateProductDetailsRequest.fromPartial({ productId, name: 'x', updateMask: Array.from({ length: 10_000 }, (_, i) => `path_${i}`) });
-      const outcome = await expectRefused(commands, '/catalog.v1.CommandService/UpdateProductDetails', catalogV1.UpdateProductDetailsRequest.encode(request).finish());
+      const request = catalogV1.UpdateProductDetailsRequest.fromPartial({
+        productId,
+        name: 'x',
+        updateMask: Array.from({ length: 10_000 }, (_, i) => `path_${i}`),
+      });
+      const outcome = await expectRefused(
+        commands,
+        '/catalog.v1.CommandService/UpdateProductDetails',
+        catalogV1.UpdateProductDetailsRequest.encode(request).finish(),
+      );
       expect(fields(outcome)).toEqual(['update_mask']);
     });
 
     it('answers a PlaceOrder with 1,000 lines of one product with one violation', async () => {
-      const request = ordersV1.PlaceOrderRequest.fromPartial({ reference: { table: 'T1' }, lines: Array.from({ length: 1_000 }, () => ({ productId, quantity: 1 })) });
-      const outcome = await expectRefused(commands, '/orders.v1.CommandService/PlaceOrder', ordersV1.PlaceOrderRequest.encode(request).finish());
+      const request = ordersV1.PlaceOrderRequest.fromPartial({
+        reference: { table: 'T1' },
+        lines: Array.from({ length: 1_000 }, () => ({ productId, quantity: 1 })),
+      });
+      const outcome = await expectRefused(
+        commands,
+        '/orders.v1.CommandService/PlaceOrder',
+        ordersV1.PlaceOrderRequest.encode(request).finish(),
+      );
       expect(fields(outcome)).toEqual(['lines']);
     });
   });
 
   describe('search input is bounded', () => {
-    const search = (query: string) => catalogV1.SearchProductsRequest.encode(catalogV1.SearchProductsRequest.fromPartial({ query })).finish();
+    const search = (query: string) =>
+      catalogV1.SearchProductsRequest.encode(catalogV1.SearchProductsRequest.fromPartial({ query })).finish();
 
     it('refuses a search text longer than 256 characters at once', async () => {
       const outcome = await expectRefused(queries, '/catalog.v1.QueryService/SearchProducts', search('espresso'.repeat(500_000)));
@@ -107,9 +140,18 @@ describe('bad input, end to end', () => {
     });
 
     it('refuses more than 8 different words', async () => {
-      const outcome = await expectRefused(queries, '/catalog.v1.QueryService/SearchProducts', search(Array.from({ length: 9 }, (_, i) => `w${i}x`).join(' ')));
+      const outcome = await expectRefused(
+        queries,
+        '/catalog.v1.QueryService/SearchProducts',
+        search(Array.from({ length: 9 }, (_, i) => `w${i}x`).join(' ')),
+      );
       expect(fields(outcome)).toEqual(['query']);
-      const eight = await rawUnary(queries, '/catalog.v1.QueryService/SearchProducts', search(Array.from({ length: 8 }, (_, i) => `w${i}x`).join(' ')), 5_000);
+      const eight = await rawUnary(
+        queries,
+        '/catalog.v1.QueryService/SearchProducts',
+        search(Array.from({ length: 8 }, (_, i) => `w${i}x`).join(' ')),
+        5_000,
+      );
       expect(Status[eight.code]).toBe('OK');
     });
   });

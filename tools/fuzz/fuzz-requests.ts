@@ -39,7 +39,11 @@ export function contractMethods(): FuzzMethod[] {
   return SERVICES.flatMap((name) => {
     const service = contractRegistry().getService(name);
     if (service === undefined) throw new Error(`${name} is not in the contract`);
-    return service.methods.map((m) => ({ path: `/${name}/${m.name}`, input: m.input, serverStreaming: m.methodKind === 'server_streaming' }));
+    return service.methods.map((m) => ({
+      path: `/${name}/${m.name}`,
+      input: m.input,
+      serverStreaming: m.methodKind === 'server_streaming',
+    }));
   });
 }
 
@@ -95,8 +99,14 @@ class Generator {
       return { method, kind: 'bytes flipped', body: flipped };
     }
     if (roll < 0.7) return { method, kind: 'random bytes', body: Uint8Array.from({ length: this.int(64) + 1 }, () => this.int(256)) };
-    if (roll < 0.8) return { method, kind: 'many repeated', body: this.message(method.input, 0, undefined, 1_000 + this.int(2_000)).finish() };
-    if (roll < 0.9) return { method, kind: 'garbage appended', body: Uint8Array.from([...valid, ...Array.from({ length: 1 + this.int(8) }, () => this.int(256))]) };
+    if (roll < 0.8)
+      return { method, kind: 'many repeated', body: this.message(method.input, 0, undefined, 1_000 + this.int(2_000)).finish() };
+    if (roll < 0.9)
+      return {
+        method,
+        kind: 'garbage appended',
+        body: Uint8Array.from([...valid, ...Array.from({ length: 1 + this.int(8) }, () => this.int(256))]),
+      };
     return { method, kind: 'twice concatenated', body: Uint8Array.from([...valid, ...valid]) };
   }
 
@@ -127,7 +137,13 @@ class Generator {
   }
 
   /** A request: each field present or not, plausible values mostly, now and then an edge. */
-  private message(desc: DescMessage, depth: number, forced?: { path: string; field: DescField; value: unknown }, repeat = 0, prefix = ''): BinaryWriter {
+  private message(
+    desc: DescMessage,
+    depth: number,
+    forced?: { path: string; field: DescField; value: unknown },
+    repeat = 0,
+    prefix = '',
+  ): BinaryWriter {
     const writer = new BinaryWriter();
     const oneofsDone = new Set<string>();
     for (const field of desc.fields) {
@@ -142,7 +158,10 @@ class Generator {
       const count = field.fieldKind === 'list' ? (repeat > 0 ? repeat : this.int(4)) : 1;
       for (let i = 0; i < count; i++) {
         if (field.message !== undefined) {
-          if (depth < 4) writer.uint32((field.number << 3) | WireType.LengthDelimited).bytes(this.message(field.message, depth + 1, forced, 0, path).finish());
+          if (depth < 4)
+            writer
+              .uint32((field.number << 3) | WireType.LengthDelimited)
+              .bytes(this.message(field.message, depth + 1, forced, 0, path).finish());
         } else {
           writeValue(writer, field, this.plausible(field));
         }
@@ -174,7 +193,8 @@ class Generator {
   }
 
   private text(name: string): string {
-    if (name.endsWith('_id') && name !== 'request_id') return this.random() < 0.8 && this.ids.length > 0 ? this.pick(this.ids) : this.uuid();
+    if (name.endsWith('_id') && name !== 'request_id')
+      return this.random() < 0.8 && this.ids.length > 0 ? this.pick(this.ids) : this.uuid();
     if (name === 'currency_code') return this.pick(['EUR', 'USD', 'JPY', 'EURO', 'eur', '']);
     if (name === 'request_id') return this.random() < 0.5 ? '' : `fuzz-${this.int(50)}`;
     if (name === 'paths') return this.pick(['name', 'description', 'sku', '']);

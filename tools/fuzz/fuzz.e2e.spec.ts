@@ -1,6 +1,15 @@
 import { status as Status, type Client } from '@grpc/grpc-js';
 import { createConnection } from 'mysql2/promise';
-import { checkHealth, eventually, isolatedEnvironment, LOCAL_URLS, orderFlows, startCatalogStack, type CatalogStack, type IsolatedEnvironment } from '@cqrs/testing';
+import {
+  checkHealth,
+  eventually,
+  isolatedEnvironment,
+  LOCAL_URLS,
+  orderFlows,
+  startCatalogStack,
+  type CatalogStack,
+  type IsolatedEnvironment,
+} from '@cqrs/testing';
 import { contractMethods, fuzzCases, seededRandom, type FuzzCase } from './fuzz-requests';
 import { rawClient, rawServerStream, rawUnary, type RawOutcome } from './raw-grpc-client';
 
@@ -12,9 +21,24 @@ const CONCURRENCY = 8;
 const UNARY_DEADLINE_MS = 5_000;
 const STREAM_DEADLINE_MS = 300;
 /** Codes that say the service failed the caller, whatever the request: a bug, a crash, a stalled connection. */
-const NEVER_UNARY = new Set([Status.INTERNAL, Status.UNKNOWN, Status.DEADLINE_EXCEEDED, Status.UNAVAILABLE, Status.CANCELLED, Status.UNIMPLEMENTED, Status.DATA_LOSS]);
+const NEVER_UNARY = new Set([
+  Status.INTERNAL,
+  Status.UNKNOWN,
+  Status.DEADLINE_EXCEEDED,
+  Status.UNAVAILABLE,
+  Status.CANCELLED,
+  Status.UNIMPLEMENTED,
+  Status.DATA_LOSS,
+]);
 /** A watch that stays open ends at its deadline; that is the one difference. */
-const NEVER_STREAM = new Set([Status.INTERNAL, Status.UNKNOWN, Status.UNAVAILABLE, Status.CANCELLED, Status.UNIMPLEMENTED, Status.DATA_LOSS]);
+const NEVER_STREAM = new Set([
+  Status.INTERNAL,
+  Status.UNKNOWN,
+  Status.UNAVAILABLE,
+  Status.CANCELLED,
+  Status.UNIMPLEMENTED,
+  Status.DATA_LOSS,
+]);
 
 interface Finding {
   readonly index: number;
@@ -73,7 +97,8 @@ describe(`fuzzing every RPC with raw request bytes (FUZZ_SEED=${SEED})`, () => {
             : await rawUnary(client, fuzzCase.method.path, fuzzCase.body, UNARY_DEADLINE_MS, headers);
           outcomes[index] = outcome;
           const never = fuzzCase.method.serverStreaming ? NEVER_STREAM : NEVER_UNARY;
-          if (never.has(outcome.code)) findings.push({ index, fuzzCase, outcome, problem: `answered ${Status[outcome.code]}: ${outcome.details.slice(0, 200)}` });
+          if (never.has(outcome.code))
+            findings.push({ index, fuzzCase, outcome, problem: `answered ${Status[outcome.code]}: ${outcome.details.slice(0, 200)}` });
         }
       }),
     );
@@ -82,12 +107,19 @@ describe(`fuzzing every RPC with raw request bytes (FUZZ_SEED=${SEED})`, () => {
 
     // Nothing stored by a refused request: every new event belongs to an accepted call (or to a
     // reaction to one, which keeps its correlation id), and nothing else was added.
-    const accepted = new Set(outcomes.flatMap((o, i) => (o.code === Status.OK && !cases[i]?.method.serverStreaming ? [`${correlationPrefix}${i}`] : [])));
+    const accepted = new Set(
+      outcomes.flatMap((o, i) => (o.code === Status.OK && !cases[i]?.method.serverStreaming ? [`${correlationPrefix}${i}`] : [])),
+    );
     const eventsAfter = await eventCorrelations(isolated.env['MYSQL_DATABASE'] ?? '');
     for (const [correlationId, count] of eventsAfter) {
       const index = Number(correlationId.slice(correlationPrefix.length));
       if (correlationId.startsWith(correlationPrefix) && !accepted.has(correlationId)) {
-        findings.push({ index, fuzzCase: cases[index] as FuzzCase, outcome: outcomes[index] as RawOutcome, problem: `refused, yet stored ${count} event(s)` });
+        findings.push({
+          index,
+          fuzzCase: cases[index] as FuzzCase,
+          outcome: outcomes[index] as RawOutcome,
+          problem: `refused, yet stored ${count} event(s)`,
+        });
       }
       if (!correlationId.startsWith(correlationPrefix) && count !== eventsBefore.get(correlationId)) {
         throw new Error(`FUZZ_SEED=${SEED}: events of ${correlationId} went from ${eventsBefore.get(correlationId) ?? 0} to ${count}`);
@@ -96,16 +128,28 @@ describe(`fuzzing every RPC with raw request bytes (FUZZ_SEED=${SEED})`, () => {
 
     if (findings.length > 0) throw new Error(report(findings));
     for (const app of [stack.commandService, stack.queryService, stack.projector]) expect(app.child.exitCode).toBeNull();
-    expect(await Promise.all([stack.commandService, stack.queryService, stack.projector].map((app) => checkHealth(app.port)))).toEqual(['SERVING', 'SERVING', 'SERVING']);
+    expect(await Promise.all([stack.commandService, stack.queryService, stack.projector].map((app) => checkHealth(app.port)))).toEqual([
+      'SERVING',
+      'SERVING',
+      'SERVING',
+    ]);
   });
 });
 
 /** How many events each correlation id has in the run's event store. */
 async function eventCorrelations(database: string): Promise<Map<string, number>> {
   const url = new URL(LOCAL_URLS.MYSQL_URL);
-  const conn = await createConnection({ host: url.hostname, port: Number(url.port || 3306), user: decodeURIComponent(url.username || 'root'), password: decodeURIComponent(url.password), database });
+  const conn = await createConnection({
+    host: url.hostname,
+    port: Number(url.port || 3306),
+    user: decodeURIComponent(url.username || 'root'),
+    password: decodeURIComponent(url.password),
+    database,
+  });
   try {
-    const [rows] = await conn.query("SELECT JSON_UNQUOTE(JSON_EXTRACT(metadata, '$.correlationId')) AS c, COUNT(*) AS n FROM events GROUP BY c");
+    const [rows] = await conn.query(
+      "SELECT JSON_UNQUOTE(JSON_EXTRACT(metadata, '$.correlationId')) AS c, COUNT(*) AS n FROM events GROUP BY c",
+    );
     return new Map((rows as Array<{ c: string | null; n: number }>).map((r) => [r.c ?? '', Number(r.n)]));
   } finally {
     await conn.end();
@@ -123,9 +167,16 @@ function printSummary(cases: readonly FuzzCase[], outcomes: readonly RawOutcome[
     counts.set(code, (counts.get(code) ?? 0) + 1);
     byMethod.set(method, counts);
   });
-  const line = (counts: Map<string, number>) => [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([code, n]) => `${code} ${n}`).join(', ');
+  const line = (counts: Map<string, number>) =>
+    [...counts]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([code, n]) => `${code} ${n}`)
+      .join(', ');
   console.log(
-    [`fuzz FUZZ_SEED=${SEED}: ${outcomes.length} calls in ${(elapsedMs / 1000).toFixed(1)} s: ${line(byCode)}`, ...[...byMethod].map(([method, counts]) => `  ${method}: ${line(counts)}`)].join('\n'),
+    [
+      `fuzz FUZZ_SEED=${SEED}: ${outcomes.length} calls in ${(elapsedMs / 1000).toFixed(1)} s: ${line(byCode)}`,
+      ...[...byMethod].map(([method, counts]) => `  ${method}: ${line(counts)}`),
+    ].join('\n'),
   );
 }
 

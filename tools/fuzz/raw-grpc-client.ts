@@ -19,24 +19,51 @@ export function rawClient(port: number): Client {
   return new Raw(`127.0.0.1:${port}`, credentials.createInsecure(), { 'grpc.max_receive_message_length': 64 * 1024 * 1024 });
 }
 
-export function rawUnary(client: Client, path: string, body: Uint8Array, deadlineMs: number, headers: Record<string, string> = {}): Promise<RawOutcome> {
+export function rawUnary(
+  client: Client,
+  path: string,
+  body: Uint8Array,
+  deadlineMs: number,
+  headers: Record<string, string> = {},
+): Promise<RawOutcome> {
   const started = Date.now();
   return new Promise((resolve) => {
-    client.makeUnaryRequest(path, identity, identity, Buffer.from(body), metadataOf(headers), { deadline: started + deadlineMs }, (error: ServiceError | null, response?: Buffer) =>
-      resolve(
-        error
-          ? { code: error.code, details: error.details, metadata: error.metadata, elapsedMs: Date.now() - started }
-          : { code: Status.OK, details: '', metadata: new Metadata(), ...(response ? { response } : {}), elapsedMs: Date.now() - started },
-      ),
+    client.makeUnaryRequest(
+      path,
+      identity,
+      identity,
+      Buffer.from(body),
+      metadataOf(headers),
+      { deadline: started + deadlineMs },
+      (error: ServiceError | null, response?: Buffer) =>
+        resolve(
+          error
+            ? { code: error.code, details: error.details, metadata: error.metadata, elapsedMs: Date.now() - started }
+            : {
+                code: Status.OK,
+                details: '',
+                metadata: new Metadata(),
+                ...(response ? { response } : {}),
+                elapsedMs: Date.now() - started,
+              },
+        ),
     );
   });
 }
 
 /** Reads a server stream until its status (a watch that stays open ends at the deadline). */
-export function rawServerStream(client: Client, path: string, body: Uint8Array, deadlineMs: number, headers: Record<string, string> = {}): Promise<RawOutcome> {
+export function rawServerStream(
+  client: Client,
+  path: string,
+  body: Uint8Array,
+  deadlineMs: number,
+  headers: Record<string, string> = {},
+): Promise<RawOutcome> {
   const started = Date.now();
   return new Promise((resolve) => {
-    const call = client.makeServerStreamRequest(path, identity, identity, Buffer.from(body), metadataOf(headers), { deadline: started + deadlineMs });
+    const call = client.makeServerStreamRequest(path, identity, identity, Buffer.from(body), metadataOf(headers), {
+      deadline: started + deadlineMs,
+    });
     call.on('data', () => undefined);
     call.on('error', () => undefined);
     call.on('status', (s) => resolve({ code: s.code, details: s.details, metadata: s.metadata, elapsedMs: Date.now() - started }));

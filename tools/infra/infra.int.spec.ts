@@ -59,7 +59,9 @@ describe('tools/infra', () => {
       const items = mongo.db(database).collection<{ _id: string; token: string }>('items');
       await items.createIndex({ token: 1 }, { name: 'by_token' });
       await items.insertMany(Array.from({ length: 3_000 }, (_, i) => ({ _id: `item-${i}`, token: `t${i % 300}` })));
-      const table = psql(`SELECT schemaname || '.' || tablename FROM pg_tables WHERE schemaname = '${database.toLowerCase()}' AND tablename LIKE 'items%'`);
+      const table = psql(
+        `SELECT schemaname || '.' || tablename FROM pg_tables WHERE schemaname = '${database.toLowerCase()}' AND tablename LIKE 'items%'`,
+      );
       psql(`ANALYZE ${table}`);
       // The conditions FerretDB v1 pushes down for {_id: ...} and {token: ...}.
       expect(psql(`EXPLAIN SELECT _jsonb FROM ${table} WHERE _jsonb->'_id' @> '"item-7"'`)).toMatch(/Index Scan/);
@@ -67,7 +69,9 @@ describe('tools/infra', () => {
       await expect(items.findOne({ _id: 'item-7' })).resolves.toEqual({ _id: 'item-7', token: 't7' });
 
       await items.dropIndex('by_token');
-      expect(psql(`SELECT count(*) FROM pg_indexes WHERE schemaname = '${database.toLowerCase()}' AND indexname LIKE '%by_token%'`)).toBe('0');
+      expect(psql(`SELECT count(*) FROM pg_indexes WHERE schemaname = '${database.toLowerCase()}' AND indexname LIKE '%by_token%'`)).toBe(
+        '0',
+      );
     } finally {
       await mongo.close();
       await isolated.cleanup();

@@ -7,7 +7,12 @@ import { REPO_ROOT } from '@cqrs/testing';
 jest.setTimeout(180_000);
 
 const APPS = ['command-service', 'projector', 'query-service'] as const;
-const PROJECT_ROOTS: Record<string, string> = { 'command-service': 'apps/command-service', projector: 'apps/projector', 'query-service': 'apps/query-service', tools: 'tools' };
+const PROJECT_ROOTS: Record<string, string> = {
+  'command-service': 'apps/command-service',
+  projector: 'apps/projector',
+  'query-service': 'apps/query-service',
+  tools: 'tools',
+};
 
 /**
  * `nx affected -t test` must run every test that starts an app's build when that app changes.
@@ -34,16 +39,22 @@ describe('nx affected after a change to an app', () => {
   function affectedBy(file: string): string[] {
     appendFileSync(join(clone, file), '\n// scratch change\n');
     git('commit', '-qam', `scratch change to ${file}`);
-    const out = execFileSync(join(clone, 'node_modules', '.bin', 'nx'), ['show', 'projects', '--affected', '--base=HEAD~1', '--head=HEAD', '--json'], {
-      cwd: clone,
-      encoding: 'utf8',
-      env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' },
-    });
+    const out = execFileSync(
+      join(clone, 'node_modules', '.bin', 'nx'),
+      ['show', 'projects', '--affected', '--base=HEAD~1', '--head=HEAD', '--json'],
+      {
+        cwd: clone,
+        encoding: 'utf8',
+        env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' },
+      },
+    );
     return JSON.parse(out) as string[];
   }
 
   it.each(APPS)('marks every project whose tests start %s', (app) => {
-    const starters = Object.keys(PROJECT_ROOTS).filter((project) => specsOf(PROJECT_ROOTS[project] ?? '').some((spec) => startsApp(spec, app)));
+    const starters = Object.keys(PROJECT_ROOTS).filter((project) =>
+      specsOf(PROJECT_ROOTS[project] ?? '').some((spec) => startsApp(spec, app)),
+    );
     expect(starters.length).toBeGreaterThan(0);
     expect(affectedBy(`apps/${app}/src/main.ts`)).toEqual(expect.arrayContaining(starters));
   });

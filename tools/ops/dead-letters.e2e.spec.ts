@@ -24,7 +24,11 @@ describe('ops dead-letters', () => {
   });
 
   const ops = (...args: string[]) => {
-    const run = spawnSync(join(REPO_ROOT, 'node_modules/.bin/tsx'), [join(REPO_ROOT, 'tools/ops/ops.ts'), ...args], { cwd: REPO_ROOT, env: { ...process.env, ...isolated.env }, encoding: 'utf8' });
+    const run = spawnSync(join(REPO_ROOT, 'node_modules/.bin/tsx'), [join(REPO_ROOT, 'tools/ops/ops.ts'), ...args], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...isolated.env },
+      encoding: 'utf8',
+    });
     return { code: run.status, output: `${run.stdout}${run.stderr}` };
   };
 
@@ -34,15 +38,40 @@ describe('ops dead-letters', () => {
     apps.push(commandService, projector);
     const client = new catalogV1.CommandServiceClient(`127.0.0.1:${commandService.port}`, credentials.createInsecure());
     const mongo = new MongoClient(isolated.env['MONGODB_URL'] ?? '');
-    const view = () => mongo.db(isolated.env['MONGODB_DATABASE']).collection('products').findOne({ _id: productId } as never);
-    const { response } = await unaryCall(client.createProduct.bind(client), catalogV1.CreateProductRequest.fromPartial({ sku: 'DLQ-1', name: 'Paris-Brest', price: { currencyCode: 'EUR', amountMinor: 550 }, initialStock: 1 }));
+    const view = () =>
+      mongo
+        .db(isolated.env['MONGODB_DATABASE'])
+        .collection('products')
+        .findOne({ _id: productId } as never);
+    const { response } = await unaryCall(
+      client.createProduct.bind(client),
+      catalogV1.CreateProductRequest.fromPartial({
+        sku: 'DLQ-1',
+        name: 'Paris-Brest',
+        price: { currencyCode: 'EUR', amountMinor: 550 },
+        initialStock: 1,
+      }),
+    );
     const productId = response?.ack?.aggregateId ?? '';
     await eventually(async () => expect(await view()).toMatchObject({ version: 1 }));
 
     // A corrupted copy of version 2 reaches the projector before the real one.
     const nc = await connect({ servers: (isolated.env['NATS_URL'] ?? '').replace('nats://', '') });
-    const corrupt = commonV1.EventEnvelope.fromPartial({ eventId: randomUUID(), streamId: `catalog.product-${productId}`, streamType: 'catalog.product', aggregateId: productId, version: 2, eventType: 'catalog.v1.ProductStockAdjusted', payload: Buffer.from([0xff, 0xff, 0xff]) });
-    await nc.jetstream().publish(eventSubject(isolated.env['NATS_SUBJECT_PREFIX'] ?? '', 'catalog.product', productId), commonV1.EventEnvelope.encode(corrupt).finish());
+    const corrupt = commonV1.EventEnvelope.fromPartial({
+      eventId: randomUUID(),
+      streamId: `catalog.product-${productId}`,
+      streamType: 'catalog.product',
+      aggregateId: productId,
+      version: 2,
+      eventType: 'catalog.v1.ProductStockAdjusted',
+      payload: Buffer.from([0xff, 0xff, 0xff]),
+    });
+    await nc
+      .jetstream()
+      .publish(
+        eventSubject(isolated.env['NATS_SUBJECT_PREFIX'] ?? '', 'catalog.product', productId),
+        commonV1.EventEnvelope.encode(corrupt).finish(),
+      );
     await nc.close();
     await eventually(async () => expect(await view()).toMatchObject({ version: 2, parkedVersions: [2], stock: 1 }));
     await unaryCall(client.adjustProductStock.bind(client), catalogV1.AdjustProductStockRequest.fromPartial({ productId, delta: 4 }));

@@ -13,7 +13,15 @@ import { SingleBar, Presets } from 'cli-progress';
 import { productsProjection } from '@cqrs/catalog-read-model';
 import { ordersProjection } from '@cqrs/orders-read-model';
 import { loadConfigOrExit, mongoEnv, mysqlEnv } from '@cqrs/config';
-import { DeadLetters, ViewCatalog, rebuildProjection, replayAggregate, sourcesOf, type Projection, type ViewDocument } from '@cqrs/projections';
+import {
+  DeadLetters,
+  ViewCatalog,
+  rebuildProjection,
+  replayAggregate,
+  sourcesOf,
+  type Projection,
+  type ViewDocument,
+} from '@cqrs/projections';
 import { createViewDatabase } from '@cqrs/view-store';
 import { createMysql, EventStore, streamIdOf, toEnvelope } from '@cqrs/write-store';
 
@@ -30,7 +38,9 @@ function projectionNamed(name: string): Projection<ViewDocument> {
   return projection;
 }
 
-async function withStores<T>(work: (stores: { events: EventStore; views: ReturnType<typeof createViewDatabase> }) => Promise<T>): Promise<T> {
+async function withStores<T>(
+  work: (stores: { events: EventStore; views: ReturnType<typeof createViewDatabase> }) => Promise<T>,
+): Promise<T> {
   const mysql = createMysql(config);
   const views = createViewDatabase(config);
   try {
@@ -52,7 +62,15 @@ program
   .action(async (name: string, options: { batchSize: number; settleMs: number }) => {
     const projection = projectionNamed(name);
     await withStores(async ({ events, views }) => {
-      const bar = new SingleBar({ noTTYOutput: true, notTTYSchedule: 2_000, format: `${name} [{bar}] {percentage}% | {value}/{total} events | {rate} events/s | ETA {eta_formatted}`, etaBuffer: 50 }, Presets.shades_classic);
+      const bar = new SingleBar(
+        {
+          noTTYOutput: true,
+          notTTYSchedule: 2_000,
+          format: `${name} [{bar}] {percentage}% | {value}/{total} events | {rate} events/s | ETA {eta_formatted}`,
+          etaBuffer: 50,
+        },
+        Presets.shades_classic,
+      );
       const started = Date.now();
       bar.start(await events.countEvents(sourcesOf(projection)), 0, { rate: 0 });
       const summary = await rebuildProjection(
@@ -90,7 +108,10 @@ deadLetters
     await withStores(async ({ views }) => {
       const letters = await new DeadLetters(views.db).list(options.projection);
       if (letters.length === 0) console.log('no parked events');
-      for (const l of letters) console.log(`${l._id}  ${l.streamId} v${l.version}  ${l.eventType}  parked ${l.parkedAt.toISOString()} after ${l.deliveries} deliveries: ${l.error}`);
+      for (const l of letters)
+        console.log(
+          `${l._id}  ${l.streamId} v${l.version}  ${l.eventType}  parked ${l.parkedAt.toISOString()} after ${l.deliveries} deliveries: ${l.error}`,
+        );
     });
   });
 
@@ -104,7 +125,9 @@ deadLetters
       const letter = (await letters.list()).find((l) => l._id === id);
       if (letter === undefined) throw new Error(`no dead letter ${id}`);
       const projection = projectionNamed(letter.projection);
-      const streams = await Promise.all(sourcesOf(projection).map((streamType) => events.readStream(streamIdOf(streamType, letter.aggregateId))));
+      const streams = await Promise.all(
+        sourcesOf(projection).map((streamType) => events.readStream(streamIdOf(streamType, letter.aggregateId))),
+      );
       const stored = streams.flat().sort((a, b) => a.position - b.position);
       const result = await replayAggregate(views.db, projection, new ViewCatalog(views.db, 0), stored.map(toEnvelope));
       if (result.parked > 0) throw new Error(`replay of ${letter.streamId} still fails: ${result.error}`);

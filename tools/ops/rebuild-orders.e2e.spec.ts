@@ -1,7 +1,15 @@
 import { MongoClient } from 'mongodb';
 import { ordersV1 } from '@cqrs/contracts';
 import { ordersProjection } from '@cqrs/orders-read-model';
-import { eventually, isolatedEnvironment, orderFlows, startCatalogStack, unaryCall, type CatalogStack, type IsolatedEnvironment } from '@cqrs/testing';
+import {
+  eventually,
+  isolatedEnvironment,
+  orderFlows,
+  startCatalogStack,
+  unaryCall,
+  type CatalogStack,
+  type IsolatedEnvironment,
+} from '@cqrs/testing';
 import { runOps } from './run-ops';
 
 jest.setTimeout(300_000);
@@ -35,21 +43,38 @@ describe('rebuilding the order views', () => {
   /** What each view holds, without where it is filed (bucket ids) and how often it was written (revision). */
   async function allViews() {
     const placement = Object.fromEntries([...ordersProjection.orders.map((order) => [order.field, 0]), ['revision', 0]]);
-    return db().collection(await activeCollection()).find({}, { projection: placement }).sort({ _id: 1 }).toArray();
+    return db()
+      .collection(await activeCollection())
+      .find({}, { projection: placement })
+      .sort({ _id: 1 })
+      .toArray();
   }
 
   it('equal the live views after orders confirmed, rejected, cancelled and served', async () => {
     const flows = orderFlows(stack);
     const [tea, cake] = [await flows.createProduct('Tea', 100, 300), await flows.createProduct('Cake', 3, 450)];
     const acks = [];
-    for (let i = 0; i < 12; i++) acks.push(await flows.placed(i % 3 === 0 ? [[tea, 1], [cake, 1]] : [[tea, 2]], i % 2 === 0 ? { table: `${i}` } : { customer: `guest ${i}` }));
+    for (let i = 0; i < 12; i++)
+      acks.push(
+        await flows.placed(
+          i % 3 === 0
+            ? [
+                [tea, 1],
+                [cake, 1],
+              ]
+            : [[tea, 2]],
+          i % 2 === 0 ? { table: `${i}` } : { customer: `guest ${i}` },
+        ),
+      );
     const views = await Promise.all(acks.map((ack) => flows.decided(ack.aggregateId, ack.consistencyToken)));
     const confirmed = views.filter((v) => v.status === ordersV1.OrderStatus.ORDER_STATUS_CONFIRMED).map((v) => v.orderId);
     expect(views.some((v) => v.status === ordersV1.OrderStatus.ORDER_STATUS_REJECTED)).toBe(true);
-    const call = <Req>(method: (r: Req, ...rest: never[]) => unknown, request: Req) => unaryCall(method.bind(stack.orderCommands) as never, request as never);
+    const call = <Req>(method: (r: Req, ...rest: never[]) => unknown, request: Req) =>
+      unaryCall(method.bind(stack.orderCommands) as never, request as never);
     await call(stack.orderCommands.cancelOrder, ordersV1.CancelOrderRequest.fromPartial({ orderId: confirmed[0], reason: 'left' }));
     const served = confirmed[1] ?? '';
-    for (const method of [stack.orderCommands.startPreparingOrder, stack.orderCommands.markOrderReady, stack.orderCommands.markOrderServed]) await call(method, { requestId: '', orderId: served });
+    for (const method of [stack.orderCommands.startPreparingOrder, stack.orderCommands.markOrderReady, stack.orderCommands.markOrderServed])
+      await call(method, { requestId: '', orderId: served });
     // Settled: the cancellation released and the serving consumed the stock.
     await eventually(async () => {
       const stock = (await allViews()).filter((v) => [confirmed[0], served].includes(String(v['_id']))).map((v) => v['stock']);

@@ -45,40 +45,62 @@ describe('projector crash and rebuild', () => {
   /** The views without their bucket ids, which say where a view is filed, not what it holds (a rebuild files afresh). */
   async function allViews() {
     const placement = Object.fromEntries(productsProjection.orders.map((order) => [order.field, 0]));
-    return views().collection(await activeCollection()).find({}, { projection: placement }).sort({ _id: 1 }).toArray();
+    return views()
+      .collection(await activeCollection())
+      .find({}, { projection: placement })
+      .sort({ _id: 1 })
+      .toArray();
   }
   async function adjust(productId: string, delta = 1) {
-    const { error } = await unaryCall(client.adjustProductStock.bind(client), catalogV1.AdjustProductStockRequest.fromPartial({ productId, delta }));
+    const { error } = await unaryCall(
+      client.adjustProductStock.bind(client),
+      catalogV1.AdjustProductStockRequest.fromPartial({ productId, delta }),
+    );
     if (error) throw error;
   }
 
   it('ends, after a SIGKILL mid-stream and a restart, with the views a fresh rebuild produces', async () => {
     const ids: string[] = [];
     for (let i = 0; i < PRODUCTS; i++) {
-      const { response } = await unaryCall(client.createProduct.bind(client), catalogV1.CreateProductRequest.fromPartial({ sku: `K-${i}`, name: `Kill test ${i}`, price: { currencyCode: 'EUR', amountMinor: 100 + i } }));
+      const { response } = await unaryCall(
+        client.createProduct.bind(client),
+        catalogV1.CreateProductRequest.fromPartial({
+          sku: `K-${i}`,
+          name: `Kill test ${i}`,
+          price: { currencyCode: 'EUR', amountMinor: 100 + i },
+        }),
+      );
       ids.push(response?.ack?.aggregateId ?? '');
     }
-    await Promise.all(ids.map(async (id) => {
-      for (let v = 2; v <= EVENTS_PER_PRODUCT; v++) await adjust(id);
-    }));
+    await Promise.all(
+      ids.map(async (id) => {
+        for (let v = 2; v <= EVENTS_PER_PRODUCT; v++) await adjust(id);
+      }),
+    );
 
     const projector = await startApp('projector', { ...isolated.env, PROJECTOR_BATCH_SIZE: '100' });
     apps.push(projector);
-    await eventually(async () => {
-      const applied = (await allViews()).reduce((sum, doc) => sum + Number(doc['version']), 0);
-      expect(applied).toBeGreaterThan(500);
-    }, { timeoutMs: 60_000, intervalMs: 20 });
+    await eventually(
+      async () => {
+        const applied = (await allViews()).reduce((sum, doc) => sum + Number(doc['version']), 0);
+        expect(applied).toBeGreaterThan(500);
+      },
+      { timeoutMs: 60_000, intervalMs: 20 },
+    );
     await projector.stop('SIGKILL');
     const appliedAtKill = (await allViews()).reduce((sum, doc) => sum + Number(doc['version']), 0);
     expect(appliedAtKill).toBeLessThan(PRODUCTS * EVENTS_PER_PRODUCT);
 
     const restarted = await startApp('projector', isolated.env);
     apps.push(restarted);
-    await eventually(async () => {
-      const docs = await allViews();
-      expect(docs).toHaveLength(PRODUCTS);
-      expect(docs.every((d) => d['version'] === EVENTS_PER_PRODUCT && d['stock'] === EVENTS_PER_PRODUCT - 1)).toBe(true);
-    }, { timeoutMs: 120_000 });
+    await eventually(
+      async () => {
+        const docs = await allViews();
+        expect(docs).toHaveLength(PRODUCTS);
+        expect(docs.every((d) => d['version'] === EVENTS_PER_PRODUCT && d['stock'] === EVENTS_PER_PRODUCT - 1)).toBe(true);
+      },
+      { timeoutMs: 120_000 },
+    );
     const projected = await allViews();
 
     const rebuild = await runOps(isolated.env, ['rebuild', 'products', '--settle-ms', '200']);
@@ -89,7 +111,14 @@ describe('projector crash and rebuild', () => {
   });
 
   it('loses none of the events that arrive while a rebuild runs', async () => {
-    const { response } = await unaryCall(client.createProduct.bind(client), catalogV1.CreateProductRequest.fromPartial({ sku: 'LIVE-1', name: 'Live during rebuild', price: { currencyCode: 'EUR', amountMinor: 1 } }));
+    const { response } = await unaryCall(
+      client.createProduct.bind(client),
+      catalogV1.CreateProductRequest.fromPartial({
+        sku: 'LIVE-1',
+        name: 'Live during rebuild',
+        price: { currencyCode: 'EUR', amountMinor: 1 },
+      }),
+    );
     const id = response?.ack?.aggregateId ?? '';
     let writing = true;
     let writes = 0;
@@ -105,9 +134,14 @@ describe('projector crash and rebuild', () => {
     await live;
     expect(rebuild.code).toBe(0);
     expect(writes).toBeGreaterThan(0);
-    await eventually(async () => {
-      const doc = await views().collection(await activeCollection()).findOne({ _id: id } as never);
-      expect(doc).toMatchObject({ version: writes + 1, stock: writes });
-    }, { timeoutMs: 60_000 });
+    await eventually(
+      async () => {
+        const doc = await views()
+          .collection(await activeCollection())
+          .findOne({ _id: id } as never);
+        expect(doc).toMatchObject({ version: writes + 1, stock: writes });
+      },
+      { timeoutMs: 60_000 },
+    );
   });
 });

@@ -15,7 +15,11 @@ class ResultsFileReporter {
     mkdirSync(dir, { recursive: true });
     writeFileSync(
       join(dir, `${name}.json`),
-      JSON.stringify({ passed: results.numPassedTests, failed: results.numFailedTests, skipped: results.numPendingTests + results.numTodoTests }),
+      JSON.stringify({
+        passed: results.numPassedTests,
+        failed: results.numFailedTests,
+        skipped: results.numPendingTests + results.numTodoTests,
+      }),
     );
   }
 }

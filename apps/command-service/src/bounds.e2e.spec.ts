@@ -21,7 +21,11 @@ beforeAll(async () => {
   app = await startApp('command-service', isolated.env);
   catalog = new catalogV1.CommandServiceClient(`127.0.0.1:${app.port}`, credentials.createInsecure());
   orders = new ordersV1.CommandServiceClient(`127.0.0.1:${app.port}`, credentials.createInsecure());
-  mysql = createMysql({ MYSQL_URL: isolated.env['MYSQL_URL'] ?? '', MYSQL_DATABASE: isolated.env['MYSQL_DATABASE'] ?? '', MYSQL_POOL_MAX: 2 });
+  mysql = createMysql({
+    MYSQL_URL: isolated.env['MYSQL_URL'] ?? '',
+    MYSQL_DATABASE: isolated.env['MYSQL_DATABASE'] ?? '',
+    MYSQL_POOL_MAX: 2,
+  });
   store = new EventStore(mysql);
 });
 
@@ -35,12 +39,18 @@ afterAll(async () => {
 
 const eur = (amountMinor: number) => ({ currencyCode: 'EUR', amountMinor });
 async function createProduct(amountMinor: number, initialStock: number): Promise<string> {
-  const request = catalogV1.CreateProductRequest.fromPartial({ sku: `B-${randomUUID().slice(0, 8)}`, name: 'Saffron', price: eur(amountMinor), initialStock });
+  const request = catalogV1.CreateProductRequest.fromPartial({
+    sku: `B-${randomUUID().slice(0, 8)}`,
+    name: 'Saffron',
+    price: eur(amountMinor),
+    initialStock,
+  });
   const { response, error } = await unaryCall(catalog.createProduct.bind(catalog), request);
   expect(error).toBeUndefined();
   return response?.ack?.aggregateId ?? '';
 }
-const adjust = (productId: string, delta: number) => unaryCall(catalog.adjustProductStock.bind(catalog), catalogV1.AdjustProductStockRequest.fromPartial({ productId, delta }));
+const adjust = (productId: string, delta: number) =>
+  unaryCall(catalog.adjustProductStock.bind(catalog), catalogV1.AdjustProductStockRequest.fromPartial({ productId, delta }));
 const eventTypes = async (streamType: string, id: string) => (await store.readStream(streamIdOf(streamType, id))).map((e) => e.type);
 
 describe('bounds: 10^15 minor units of money, 10^12 units of stock', () => {
@@ -49,7 +59,10 @@ describe('bounds: 10^15 minor units of money, 10^12 units of stock', () => {
     const { error } = await adjust(productId, Number.MAX_SAFE_INTEGER);
     expect(error?.code).toBe(Status.INVALID_ARGUMENT);
     expect(fieldViolationsOf(error?.metadata).map((v) => v.field)).toEqual(['delta']);
-    const price = await unaryCall(catalog.changeProductPrice.bind(catalog), catalogV1.ChangeProductPriceRequest.fromPartial({ productId, price: eur(AMOUNT_MINOR_MAX + 1) }));
+    const price = await unaryCall(
+      catalog.changeProductPrice.bind(catalog),
+      catalogV1.ChangeProductPriceRequest.fromPartial({ productId, price: eur(AMOUNT_MINOR_MAX + 1) }),
+    );
     expect(fieldViolationsOf(price.error?.metadata).map((v) => v.field)).toEqual(['price.amount_minor']);
     expect(await eventTypes('catalog.product', productId)).toEqual(['catalog.v1.ProductCreated']);
   });
@@ -71,10 +84,14 @@ describe('bounds: 10^15 minor units of money, 10^12 units of stock', () => {
     const { response, error } = await unaryCall(orders.placeOrder.bind(orders), request);
     expect(error).toBeUndefined();
     const orderId = response?.ack?.aggregateId ?? '';
-    await eventually(async () => expect(await eventTypes('orders.order', orderId)).toEqual(['orders.v1.OrderPlaced', 'orders.v1.OrderRejected']));
+    await eventually(async () =>
+      expect(await eventTypes('orders.order', orderId)).toEqual(['orders.v1.OrderPlaced', 'orders.v1.OrderRejected']),
+    );
     expect(await eventTypes('catalog.reservation', orderId)).toEqual(['catalog.v1.StockReservationRejected']);
     expect(await eventTypes('catalog.product', productId)).toEqual(['catalog.v1.ProductCreated']);
     const [, rejected] = await store.readStream(streamIdOf('orders.order', orderId));
-    expect(ordersV1.OrderRejected.decode(rejected?.payload ?? Buffer.alloc(0)).reason).toBe(`the order's total would pass ${AMOUNT_MINOR_MAX} minor units`);
+    expect(ordersV1.OrderRejected.decode(rejected?.payload ?? Buffer.alloc(0)).reason).toBe(
+      `the order's total would pass ${AMOUNT_MINOR_MAX} minor units`,
+    );
   });
 });

@@ -2,7 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { credentials, status as Status } from '@grpc/grpc-js';
 import { catalogV1, decodeConsistencyToken, eventStreamName } from '@cqrs/contracts';
 import { errorInfoOf, fieldViolationsOf } from '@cqrs/grpc-kit';
-import { eventually, grpcurl, isolatedEnvironment, readStreamMessages, startApp, unaryCall, type AppProcess, type IsolatedEnvironment } from '@cqrs/testing';
+import {
+  eventually,
+  grpcurl,
+  isolatedEnvironment,
+  readStreamMessages,
+  startApp,
+  unaryCall,
+  type AppProcess,
+  type IsolatedEnvironment,
+} from '@cqrs/testing';
 
 jest.setTimeout(90_000);
 
@@ -24,7 +33,16 @@ afterAll(async () => {
 
 const eur = (amountMinor: number) => ({ currencyCode: 'EUR', amountMinor });
 const create = (request: Partial<catalogV1.CreateProductRequest> = {}) =>
-  unaryCall(client.createProduct.bind(client), catalogV1.CreateProductRequest.fromPartial({ sku: `SKU-${randomUUID().slice(0, 8)}`, name: 'Espresso', price: eur(250), initialStock: 10, ...request }));
+  unaryCall(
+    client.createProduct.bind(client),
+    catalogV1.CreateProductRequest.fromPartial({
+      sku: `SKU-${randomUUID().slice(0, 8)}`,
+      name: 'Espresso',
+      price: eur(250),
+      initialStock: 10,
+      ...request,
+    }),
+  );
 const adjust = (productId: string, delta: number, extra: Partial<catalogV1.AdjustProductStockRequest> = {}) =>
   unaryCall(client.adjustProductStock.bind(client), catalogV1.AdjustProductStockRequest.fromPartial({ productId, delta, ...extra }));
 
@@ -40,17 +58,29 @@ describe('CommandService through the generated client', () => {
     const ack = response?.ack;
     expect(ack?.version).toBe(1);
     expect(ack?.aggregateId).toMatch(/^[0-9a-f-]{36}$/);
-    expect(decodeConsistencyToken(ack?.consistencyToken ?? '')).toMatchObject({ streamId: `catalog.product-${ack?.aggregateId}`, version: 1 });
+    expect(decodeConsistencyToken(ack?.consistencyToken ?? '')).toMatchObject({
+      streamId: `catalog.product-${ack?.aggregateId}`,
+      version: 1,
+    });
   });
 
   it('runs the whole life of a product, each command one version further', async () => {
     const productId = await createdId();
-    const update = await unaryCall(client.updateProductDetails.bind(client), catalogV1.UpdateProductDetailsRequest.fromPartial({ productId, description: 'Double', updateMask: ['description'] }));
+    const update = await unaryCall(
+      client.updateProductDetails.bind(client),
+      catalogV1.UpdateProductDetailsRequest.fromPartial({ productId, description: 'Double', updateMask: ['description'] }),
+    );
     expect(update.response?.ack?.version).toBe(2);
-    const price = await unaryCall(client.changeProductPrice.bind(client), catalogV1.ChangeProductPriceRequest.fromPartial({ productId, price: eur(300) }));
+    const price = await unaryCall(
+      client.changeProductPrice.bind(client),
+      catalogV1.ChangeProductPriceRequest.fromPartial({ productId, price: eur(300) }),
+    );
     expect(price.response?.ack?.version).toBe(3);
     expect((await adjust(productId, -4, { reason: 'sold' })).response?.ack?.version).toBe(4);
-    const deleted = await unaryCall(client.deleteProduct.bind(client), catalogV1.DeleteProductRequest.fromPartial({ productId, reason: 'gone' }));
+    const deleted = await unaryCall(
+      client.deleteProduct.bind(client),
+      catalogV1.DeleteProductRequest.fromPartial({ productId, reason: 'gone' }),
+    );
     expect(deleted.response?.ack?.version).toBe(5);
 
     const afterDelete = await adjust(productId, 1);
@@ -61,7 +91,13 @@ describe('CommandService through the generated client', () => {
   it('answers INVALID_ARGUMENT with one field violation per bad field, storing nothing', async () => {
     const { error } = await create({ sku: 'bad sku', name: ' ', price: { currencyCode: 'EURO', amountMinor: -1 }, initialStock: -1 });
     expect(error?.code).toBe(Status.INVALID_ARGUMENT);
-    expect(fieldViolationsOf(error?.metadata).map((v) => v.field)).toEqual(['sku', 'name', 'price.currency_code', 'price.amount_minor', 'initial_stock']);
+    expect(fieldViolationsOf(error?.metadata).map((v) => v.field)).toEqual([
+      'sku',
+      'name',
+      'price.currency_code',
+      'price.amount_minor',
+      'initial_stock',
+    ]);
   });
 
   it('answers INVALID_ARGUMENT for a malformed id and NOT_FOUND for an unknown one', async () => {
@@ -95,7 +131,10 @@ describe('CommandService through the generated client', () => {
     expect(again.response).toEqual(first.response);
     const productId = first.response?.ack?.aggregateId ?? '';
     await eventually(async () => {
-      const messages = await readStreamMessages(isolated.env['NATS_URL'] ?? '', eventStreamName(isolated.env['NATS_STREAM'] ?? '', 'catalog.product'));
+      const messages = await readStreamMessages(
+        isolated.env['NATS_URL'] ?? '',
+        eventStreamName(isolated.env['NATS_STREAM'] ?? '', 'catalog.product'),
+      );
       expect(messages.filter((m) => m.envelope.aggregateId === productId)).toHaveLength(1);
     });
 
@@ -116,7 +155,9 @@ describe('CommandService through the generated client', () => {
     expect(versions).toEqual(accepted.map((_, i) => i + 2));
 
     await eventually(async () => {
-      const events = (await readStreamMessages(isolated.env['NATS_URL'] ?? '', eventStreamName(isolated.env['NATS_STREAM'] ?? '', 'catalog.product'))).filter((m) => m.envelope.aggregateId === productId);
+      const events = (
+        await readStreamMessages(isolated.env['NATS_URL'] ?? '', eventStreamName(isolated.env['NATS_STREAM'] ?? '', 'catalog.product'))
+      ).filter((m) => m.envelope.aggregateId === productId);
       expect(events).toHaveLength(accepted.length + 1);
       const last = catalogV1.ProductStockAdjusted.decode(events[events.length - 1]?.envelope.payload ?? Buffer.alloc(0));
       expect(last.stock).toBe(accepted.reduce((sum, d) => sum + d, 0));
@@ -127,7 +168,9 @@ describe('CommandService through the generated client', () => {
     const productId = await createdId();
     for (let i = 0; i < 5; i++) await adjust(productId, 1);
     await eventually(async () => {
-      const messages = (await readStreamMessages(isolated.env['NATS_URL'] ?? '', eventStreamName(isolated.env['NATS_STREAM'] ?? '', 'catalog.product'))).filter((m) => m.envelope.aggregateId === productId);
+      const messages = (
+        await readStreamMessages(isolated.env['NATS_URL'] ?? '', eventStreamName(isolated.env['NATS_STREAM'] ?? '', 'catalog.product'))
+      ).filter((m) => m.envelope.aggregateId === productId);
       expect(messages.map((m) => m.envelope.version)).toEqual([1, 2, 3, 4, 5, 6]);
       for (const m of messages) {
         expect(m.subject).toBe(`${isolated.env['NATS_SUBJECT_PREFIX']}.catalog.product.${productId}`);
@@ -139,10 +182,16 @@ describe('CommandService through the generated client', () => {
 });
 
 describe('CommandService through the installed grpcurl', () => {
-  const call = (method: string, body: object) => grpcurl(['-plaintext', '-d', JSON.stringify(body), `127.0.0.1:${app.port}`, `catalog.v1.CommandService/${method}`]);
+  const call = (method: string, body: object) =>
+    grpcurl(['-plaintext', '-d', JSON.stringify(body), `127.0.0.1:${app.port}`, `catalog.v1.CommandService/${method}`]);
 
   it('creates, updates and deletes a product', () => {
-    const created = call('CreateProduct', { sku: 'GRPCURL-1', name: 'Flat white', price: { currency_code: 'EUR', amount_minor: 380 }, initial_stock: 5 });
+    const created = call('CreateProduct', {
+      sku: 'GRPCURL-1',
+      name: 'Flat white',
+      price: { currency_code: 'EUR', amount_minor: 380 },
+      initial_stock: 5,
+    });
     expect(created.code).toBe(0);
     const productId = JSON.parse(created.stdout).ack.aggregateId;
     const updated = call('UpdateProductDetails', { product_id: productId, name: 'Flat white (large)', update_mask: { paths: ['name'] } });

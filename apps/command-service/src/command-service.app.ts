@@ -40,16 +40,29 @@ export async function startCommandService(config: CommandServiceConfig, logger: 
     { batchSize: config.RELAY_BATCH_SIZE, sweepIntervalMs: config.RELAY_SWEEP_INTERVAL_MS },
   );
   const store = new EventStore(mysql);
-  const executor = new CommandExecutor(store, { onCommitted: () => relay.wake(), stateCacheSize: config.COMMAND_STATE_CACHE_SIZE }, new SnapshotStore(mysql));
+  const executor = new CommandExecutor(
+    store,
+    { onCommitted: () => relay.wake(), stateCacheSize: config.COMMAND_STATE_CACHE_SIZE },
+    new SnapshotStore(mysql),
+  );
   relay.start();
-  const republish = nats.ready.then((nc) => startRepublishResponder(nc, store, publisher, config.NATS_SUBJECT_PREFIX, logger.child({ component: 'republish' })));
+  const republish = nats.ready.then((nc) =>
+    startRepublishResponder(nc, store, publisher, config.NATS_SUBJECT_PREFIX, logger.child({ component: 'republish' })),
+  );
   // Filled as the reactions start, so a shutdown before NATS was ever reached does not wait for it.
   const reactions: JetStreamReaction[] = [];
   if (config.REACTIONS === 'on') {
     // Each reaction creates its stream type's stream if it does not exist yet, as the relay does before publishing.
     void nats.ready.then((nc) => {
       const react = (reaction: { name: string; streamType: string }, handle: (envelope: commonV1.EventEnvelope) => Promise<void>) => {
-        const options = { ...reaction, stream: config.NATS_STREAM, subjectPrefix: config.NATS_SUBJECT_PREFIX, concurrency: config.REACTION_CONCURRENCY, ackWaitMs: config.REACTION_ACK_WAIT_MS, handle };
+        const options = {
+          ...reaction,
+          stream: config.NATS_STREAM,
+          subjectPrefix: config.NATS_SUBJECT_PREFIX,
+          concurrency: config.REACTION_CONCURRENCY,
+          ackWaitMs: config.REACTION_ACK_WAIT_MS,
+          handle,
+        };
         const running = new JetStreamReaction(nc, options, logger.child({ reaction: reaction.name }));
         running.start();
         reactions.push(running);
@@ -68,6 +81,11 @@ export async function startCommandService(config: CommandServiceConfig, logger: 
     ],
     probes: [mysqlProbe(mysql), natsProbe(nats)],
     beforeDrain: () => void republish.then((subscription) => subscription.unsubscribe()),
-    onShutdown: [async () => void (await Promise.all(reactions.map((reaction) => reaction.stop()))), () => relay.stop(), () => nats.close(), () => mysql.destroy()],
+    onShutdown: [
+      async () => void (await Promise.all(reactions.map((reaction) => reaction.stop()))),
+      () => relay.stop(),
+      () => nats.close(),
+      () => mysql.destroy(),
+    ],
   });
 }

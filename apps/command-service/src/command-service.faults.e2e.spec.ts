@@ -42,14 +42,21 @@ describe('command-service under faults', () => {
   async function createProduct(client: catalogV1.CommandServiceClient): Promise<string> {
     const { response, error } = await unaryCall(
       client.createProduct.bind(client),
-      catalogV1.CreateProductRequest.fromPartial({ sku: `F-${randomUUID().slice(0, 8)}`, name: 'Cortado', price: { currencyCode: 'EUR', amountMinor: 300 } }),
+      catalogV1.CreateProductRequest.fromPartial({
+        sku: `F-${randomUUID().slice(0, 8)}`,
+        name: 'Cortado',
+        price: { currencyCode: 'EUR', amountMinor: 300 },
+      }),
     );
     if (error) throw error;
     return response?.ack?.aggregateId ?? '';
   }
 
   async function adjust(client: catalogV1.CommandServiceClient, productId: string) {
-    const { response, error } = await unaryCall(client.adjustProductStock.bind(client), catalogV1.AdjustProductStockRequest.fromPartial({ productId, delta: 1 }));
+    const { response, error } = await unaryCall(
+      client.adjustProductStock.bind(client),
+      catalogV1.AdjustProductStockRequest.fromPartial({ productId, delta: 1 }),
+    );
     if (error) throw error;
     return response?.ack?.version ?? 0;
   }

@@ -1,7 +1,17 @@
 import { credentials, status as Status } from '@grpc/grpc-js';
 import { catalogV1 } from '@cqrs/contracts';
 import { errorInfoOf } from '@cqrs/grpc-kit';
-import { checkHealth, eventually, isolatedEnvironment, startApp, startPrivateMariaDb, unaryCall, type AppProcess, type IsolatedEnvironment, type PrivateMariaDb } from '@cqrs/testing';
+import {
+  checkHealth,
+  eventually,
+  isolatedEnvironment,
+  startApp,
+  startPrivateMariaDb,
+  unaryCall,
+  type AppProcess,
+  type IsolatedEnvironment,
+  type PrivateMariaDb,
+} from '@cqrs/testing';
 
 jest.setTimeout(120_000);
 
@@ -26,7 +36,10 @@ describe('command-service with MySQL down', () => {
   });
 
   const create = (sku: string) =>
-    unaryCall(client.createProduct.bind(client), catalogV1.CreateProductRequest.fromPartial({ sku, name: 'Mocha', price: { currencyCode: 'EUR', amountMinor: 420 } }));
+    unaryCall(
+      client.createProduct.bind(client),
+      catalogV1.CreateProductRequest.fromPartial({ sku, name: 'Mocha', price: { currencyCode: 'EUR', amountMinor: 420 } }),
+    );
 
   it('answers UNAVAILABLE naming MySQL while it is down, and works again when it is back', async () => {
     expect((await create('MOCHA-1')).error).toBeUndefined();

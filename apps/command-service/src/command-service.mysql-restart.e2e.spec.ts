@@ -55,13 +55,17 @@ describe('the stack across a MySQL restart', () => {
 
     const errors = flows.flatMap((flow) => flow.errors);
     expect(errors.length).toBeGreaterThan(0);
-    const notUnavailableMysql = errors.filter((error) => error.code !== Status.UNAVAILABLE || errorInfoOf(error.metadata)?.metadata['dependency'] !== 'mysql');
+    const notUnavailableMysql = errors.filter(
+      (error) => error.code !== Status.UNAVAILABLE || errorInfoOf(error.metadata)?.metadata['dependency'] !== 'mysql',
+    );
     expect(notUnavailableMysql.map((error) => `${Status[error.code]}: ${error.details}`)).toEqual([]);
 
     // The relay (its leader lock lived on a connection that died) and the reactions resume.
     await eventually(
       async () => {
-        for (const flow of flows) for (const [productId, version] of flow.acked) expect({ productId, version: (await orders.product(productId)).response?.product?.version }).toEqual({ productId, version });
+        for (const flow of flows)
+          for (const [productId, version] of flow.acked)
+            expect({ productId, version: (await orders.product(productId)).response?.product?.version }).toEqual({ productId, version });
       },
       { timeoutMs: 30_000, intervalMs: 250 },
     );
@@ -69,7 +73,9 @@ describe('the stack across a MySQL restart', () => {
     const productId = await orders.createProduct('Croque', 5);
     const placed = await orders.placed([[productId, 2]]);
     expect((await orders.decided(placed.aggregateId, placed.consistencyToken)).status).toBe(ordersV1.OrderStatus.ORDER_STATUS_CONFIRMED);
-    process.stdout.write(`mysql restart: health SERVING after ${serving} ms, commands after ${commandsBack} ms, views caught up after ${relayed} ms; ${errors.length} UNAVAILABLE\n`);
+    process.stdout.write(
+      `mysql restart: health SERVING after ${serving} ms, commands after ${commandsBack} ms, views caught up after ${relayed} ms; ${errors.length} UNAVAILABLE\n`,
+    );
 
     for (const app of [stack.commandService, stack.projector, stack.queryService]) expect(nonJsonLines(app)).toEqual([]);
   });

@@ -45,14 +45,24 @@ describe('projector killed while it holds events', () => {
 
     const ids: string[] = [];
     for (let i = 0; i < PRODUCTS; i++) {
-      const { response, error } = await unaryCall(commands.createProduct.bind(commands), catalogV1.CreateProductRequest.fromPartial({ sku: `HELD-${i}`, name: `Held ${i}`, price: { currencyCode: 'EUR', amountMinor: 100 } }));
+      const { response, error } = await unaryCall(
+        commands.createProduct.bind(commands),
+        catalogV1.CreateProductRequest.fromPartial({
+          sku: `HELD-${i}`,
+          name: `Held ${i}`,
+          price: { currencyCode: 'EUR', amountMinor: 100 },
+        }),
+      );
       if (error) throw error;
       ids.push(response?.ack?.aggregateId ?? '');
     }
     const versions = new Map(ids.map((id) => [id, 1]));
     const adjustAll = async () => {
       for (const id of ids) {
-        const { response, error } = await unaryCall(commands.adjustProductStock.bind(commands), catalogV1.AdjustProductStockRequest.fromPartial({ productId: id, delta: 1 }));
+        const { response, error } = await unaryCall(
+          commands.adjustProductStock.bind(commands),
+          catalogV1.AdjustProductStockRequest.fromPartial({ productId: id, delta: 1 }),
+        );
         if (error) throw error;
         versions.set(id, response?.ack?.version ?? 0);
       }
@@ -78,10 +88,13 @@ describe('projector killed while it holds events', () => {
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
 
-    await eventually(async () => {
-      const docs = await views.find({}).toArray();
-      expect(new Map(docs.map((d) => [d._id, d.version]))).toEqual(versions);
-    }, { timeoutMs: 30_000 });
+    await eventually(
+      async () => {
+        const docs = await views.find({}).toArray();
+        expect(new Map(docs.map((d) => [d._id, d.version]))).toEqual(versions);
+      },
+      { timeoutMs: 30_000 },
+    );
     subscription.unsubscribe();
     expect(requests).toEqual([]);
   });

@@ -43,6 +43,10 @@ export async function startProjector(config: ProjectorConfig, logger: Logger): P
     logger,
     services: [],
     probes: [mongoProbe(views), natsProbe(nats)],
-    onShutdown: [async () => void (await Promise.all(running.map((projector) => projector.stop()))), () => nats.close(), () => views.close()],
+    onShutdown: [
+      async () => void (await Promise.all(running.map((projector) => projector.stop()))),
+      () => nats.close(),
+      () => views.close(),
+    ],
   });
 }

@@ -3,7 +3,15 @@ import { status as Status } from '@grpc/grpc-js';
 import { connect, type NatsConnection } from 'nats';
 import { catalogV1, commonV1, eventSubject } from '@cqrs/contracts';
 import { errorInfoOf, fieldViolationsOf } from '@cqrs/grpc-kit';
-import { eventually, grpcurl, isolatedEnvironment, startCatalogStack, unaryCall, type CatalogStack, type IsolatedEnvironment } from '@cqrs/testing';
+import {
+  eventually,
+  grpcurl,
+  isolatedEnvironment,
+  startCatalogStack,
+  unaryCall,
+  type CatalogStack,
+  type IsolatedEnvironment,
+} from '@cqrs/testing';
 
 jest.setTimeout(180_000);
 
@@ -36,40 +44,70 @@ async function create(name: string, extra: Partial<catalogV1.CreateProductReques
 }
 
 const get = (productId: string, consistencyToken = '', minVersion = 0) =>
-  unaryCall(stack.queries.getProduct.bind(stack.queries), catalogV1.GetProductRequest.fromPartial({ productId, consistency: { consistencyToken, minVersion } }));
+  unaryCall(
+    stack.queries.getProduct.bind(stack.queries),
+    catalogV1.GetProductRequest.fromPartial({ productId, consistency: { consistencyToken, minVersion } }),
+  );
 
 describe('read your writes, end to end through all three apps', () => {
   it('sees a created product at once with its consistency token', async () => {
     const ack = await create('Crème Brûlée', { description: 'Vanilla custard' });
     const { response, error } = await get(ack.aggregateId, ack.consistencyToken);
     expect(error).toBeUndefined();
-    expect(response?.product).toMatchObject({ productId: ack.aggregateId, name: 'Crème Brûlée', version: 1, price: eur(500), stock: 3, inStock: true });
+    expect(response?.product).toMatchObject({
+      productId: ack.aggregateId,
+      name: 'Crème Brûlée',
+      version: 1,
+      price: eur(500),
+      stock: 3,
+      inStock: true,
+    });
   });
 
   it('sees an update, finds it by a word prefix in any case and accent, and answers NOT_FOUND after delete', async () => {
     const created = await create('Pain au chocolat');
     const { response } = await unaryCall(
       stack.commands.updateProductDetails.bind(stack.commands),
-      catalogV1.UpdateProductDetailsRequest.fromPartial({ productId: created.aggregateId, name: 'Pain aux raisins', description: 'Brioche dough', updateMask: ['name', 'description'] }),
+      catalogV1.UpdateProductDetailsRequest.fromPartial({
+        productId: created.aggregateId,
+        name: 'Pain aux raisins',
+        description: 'Brioche dough',
+        updateMask: ['name', 'description'],
+      }),
     );
     const token = response?.ack?.consistencyToken ?? '';
     expect((await get(created.aggregateId, token)).response?.product?.name).toBe('Pain aux raisins');
 
-    const search = (query: string) => unaryCall(stack.queries.searchProducts.bind(stack.queries), catalogV1.SearchProductsRequest.fromPartial({ query, consistency: { consistencyToken: token } }));
+    const search = (query: string) =>
+      unaryCall(
+        stack.queries.searchProducts.bind(stack.queries),
+        catalogV1.SearchProductsRequest.fromPartial({ query, consistency: { consistencyToken: token } }),
+      );
     expect((await search('RAIS')).response?.products.map((p) => p.productId)).toEqual([created.aggregateId]);
     expect((await search('brïo pain')).response?.products.map((p) => p.productId)).toEqual([created.aggregateId]);
     expect((await search('chocolat')).response?.products.map((p) => p.productId)).not.toContain(created.aggregateId);
 
-    const deleted = await unaryCall(stack.commands.deleteProduct.bind(stack.commands), catalogV1.DeleteProductRequest.fromPartial({ productId: created.aggregateId }));
+    const deleted = await unaryCall(
+      stack.commands.deleteProduct.bind(stack.commands),
+      catalogV1.DeleteProductRequest.fromPartial({ productId: created.aggregateId }),
+    );
     expect((await get(created.aggregateId, deleted.response?.ack?.consistencyToken)).error?.code).toBe(Status.NOT_FOUND);
   });
 
   it('answers FAILED_PRECONDITION with the current version when the view cannot catch up in time', async () => {
     const ack = await create('Madeleine');
     await get(ack.aggregateId, ack.consistencyToken);
-    const { error } = await unaryCall(stack.queries.getProduct.bind(stack.queries), catalogV1.GetProductRequest.fromPartial({ productId: ack.aggregateId, consistency: { minVersion: 9 } }), {}, { deadline: Date.now() + 500 });
+    const { error } = await unaryCall(
+      stack.queries.getProduct.bind(stack.queries),
+      catalogV1.GetProductRequest.fromPartial({ productId: ack.aggregateId, consistency: { minVersion: 9 } }),
+      {},
+      { deadline: Date.now() + 500 },
+    );
     expect(error?.code).toBe(Status.FAILED_PRECONDITION);
-    expect(errorInfoOf(error?.metadata)).toMatchObject({ reason: 'VIEW_NOT_CAUGHT_UP', metadata: { current_version: '1', required_version: '9', notifications: 'up' } });
+    expect(errorInfoOf(error?.metadata)).toMatchObject({
+      reason: 'VIEW_NOT_CAUGHT_UP',
+      metadata: { current_version: '1', required_version: '9', notifications: 'up' },
+    });
   });
 
   it('streams a watched product each time it changes, and ends after delete', async () => {
@@ -83,9 +121,15 @@ describe('read your writes, end to end through all three apps', () => {
       call.on('error', reject);
     });
     await eventually(() => expect(seen).toHaveLength(1));
-    await unaryCall(stack.commands.adjustProductStock.bind(stack.commands), catalogV1.AdjustProductStockRequest.fromPartial({ productId: ack.aggregateId, delta: 4 }));
+    await unaryCall(
+      stack.commands.adjustProductStock.bind(stack.commands),
+      catalogV1.AdjustProductStockRequest.fromPartial({ productId: ack.aggregateId, delta: 4 }),
+    );
     await eventually(() => expect(seen).toHaveLength(2));
-    await unaryCall(stack.commands.deleteProduct.bind(stack.commands), catalogV1.DeleteProductRequest.fromPartial({ productId: ack.aggregateId }));
+    await unaryCall(
+      stack.commands.deleteProduct.bind(stack.commands),
+      catalogV1.DeleteProductRequest.fromPartial({ productId: ack.aggregateId }),
+    );
     await ended;
     expect(seen.map((m) => [m.product?.version, m.product?.stock, m.deleted])).toEqual([
       [1, 3, false],
@@ -100,11 +144,17 @@ describe('paging', () => {
     const batch = `Batch ${randomUUID().slice(0, 6)}`;
     const existing: string[] = [];
     for (let i = 0; i < 250; i += 10) {
-      existing.push(...(await Promise.all(Array.from({ length: 10 }, (_, k) => create(`${batch} ${String(i + k).padStart(3, '0')}`)))).map((a) => a.aggregateId));
+      existing.push(
+        ...(await Promise.all(Array.from({ length: 10 }, (_, k) => create(`${batch} ${String(i + k).padStart(3, '0')}`)))).map(
+          (a) => a.aggregateId,
+        ),
+      );
     }
     const lastToken = (await create(`${batch} last`)).consistencyToken;
     await get(existing[0] ?? '', lastToken);
-    await eventually(async () => expect((await get(existing[existing.length - 1] ?? '')).response?.product).toBeDefined(), { timeoutMs: 60_000 });
+    await eventually(async () => expect((await get(existing[existing.length - 1] ?? '')).response?.product).toBeDefined(), {
+      timeoutMs: 60_000,
+    });
 
     let creating = true;
     const concurrent = (async () => {
@@ -116,7 +166,11 @@ describe('paging', () => {
     do {
       const { response, error } = await unaryCall(
         stack.queries.listProducts.bind(stack.queries),
-        catalogV1.ListProductsRequest.fromPartial({ pageSize: 37, pageToken, orderBy: catalogV1.ProductOrderBy.PRODUCT_ORDER_BY_CREATED_AT }),
+        catalogV1.ListProductsRequest.fromPartial({
+          pageSize: 37,
+          pageToken,
+          orderBy: catalogV1.ProductOrderBy.PRODUCT_ORDER_BY_CREATED_AT,
+        }),
       );
       if (error) throw error;
       seen.push(...(response?.products ?? []).map((p) => p.productId));
@@ -131,27 +185,47 @@ describe('paging', () => {
 
   it('orders by price descending with a price filter', async () => {
     const tag = randomUUID().slice(0, 6);
-    const acks = await Promise.all([100, 300, 200].map((amount) => create(`Priced ${tag}`, { price: eur(amount), initialStock: amount === 200 ? 0 : 1 })));
+    const acks = await Promise.all(
+      [100, 300, 200].map((amount) => create(`Priced ${tag}`, { price: eur(amount), initialStock: amount === 200 ? 0 : 1 })),
+    );
     for (const ack of acks) await get(ack.aggregateId, ack.consistencyToken);
     const { response } = await unaryCall(
       stack.queries.listProducts.bind(stack.queries),
-      catalogV1.ListProductsRequest.fromPartial({ pageSize: 100, orderBy: catalogV1.ProductOrderBy.PRODUCT_ORDER_BY_PRICE, descending: true, filter: { minPrice: eur(100), maxPrice: eur(300), inStockOnly: true } }),
+      catalogV1.ListProductsRequest.fromPartial({
+        pageSize: 100,
+        orderBy: catalogV1.ProductOrderBy.PRODUCT_ORDER_BY_PRICE,
+        descending: true,
+        filter: { minPrice: eur(100), maxPrice: eur(300), inStockOnly: true },
+      }),
     );
     const mine = (response?.products ?? []).filter((p) => p.name === `Priced ${tag}`).map((p) => p.price?.amountMinor);
     expect(mine).toEqual([300, 100]);
   });
 
   it('refuses bad page sizes and foreign page tokens with INVALID_ARGUMENT', async () => {
-    const tooBig = await unaryCall(stack.queries.listProducts.bind(stack.queries), catalogV1.ListProductsRequest.fromPartial({ pageSize: 101 }));
+    const tooBig = await unaryCall(
+      stack.queries.listProducts.bind(stack.queries),
+      catalogV1.ListProductsRequest.fromPartial({ pageSize: 101 }),
+    );
     expect(tooBig.error?.code).toBe(Status.INVALID_ARGUMENT);
     expect(fieldViolationsOf(tooBig.error?.metadata).map((v) => v.field)).toEqual(['page_size']);
-    const first = await unaryCall(stack.queries.listProducts.bind(stack.queries), catalogV1.ListProductsRequest.fromPartial({ pageSize: 1 }));
+    const first = await unaryCall(
+      stack.queries.listProducts.bind(stack.queries),
+      catalogV1.ListProductsRequest.fromPartial({ pageSize: 1 }),
+    );
     const foreign = await unaryCall(
       stack.queries.listProducts.bind(stack.queries),
-      catalogV1.ListProductsRequest.fromPartial({ pageSize: 1, pageToken: first.response?.nextPageToken, orderBy: catalogV1.ProductOrderBy.PRODUCT_ORDER_BY_PRICE }),
+      catalogV1.ListProductsRequest.fromPartial({
+        pageSize: 1,
+        pageToken: first.response?.nextPageToken,
+        orderBy: catalogV1.ProductOrderBy.PRODUCT_ORDER_BY_PRICE,
+      }),
     );
     expect(fieldViolationsOf(foreign.error?.metadata).map((v) => v.field)).toEqual(['page_token']);
-    const garbage = await unaryCall(stack.queries.listProducts.bind(stack.queries), catalogV1.ListProductsRequest.fromPartial({ pageToken: 'not-a-token' }));
+    const garbage = await unaryCall(
+      stack.queries.listProducts.bind(stack.queries),
+      catalogV1.ListProductsRequest.fromPartial({ pageToken: 'not-a-token' }),
+    );
     expect(garbage.error?.code).toBe(Status.INVALID_ARGUMENT);
   });
 });
@@ -172,8 +246,16 @@ describe('the projector under duplicates, reordering and poison', () => {
     await nc.jetstream().publish(eventSubject(prefix(), 'catalog.product', aggregateId), commonV1.EventEnvelope.encode(envelope).finish());
   }
   const created = (productId: string, stock: number) =>
-    catalogV1.ProductCreated.encode({ productId, sku: 'INJ', name: 'Injected', description: '', price: eur(100), initialStock: stock }).finish();
-  const stockIs = (productId: string, stock: number) => catalogV1.ProductStockAdjusted.encode({ productId, delta: 1, reason: '', stock }).finish();
+    catalogV1.ProductCreated.encode({
+      productId,
+      sku: 'INJ',
+      name: 'Injected',
+      description: '',
+      price: eur(100),
+      initialStock: stock,
+    }).finish();
+  const stockIs = (productId: string, stock: number) =>
+    catalogV1.ProductStockAdjusted.encode({ productId, delta: 1, reason: '', stock }).finish();
   const viewOf = async (productId: string) => (await get(productId)).response?.product;
 
   it('does not change a view for duplicates and redeliveries', async () => {
@@ -216,11 +298,23 @@ describe('QueryService through the installed grpcurl', () => {
     const ack = await create('Tarte Tatin');
     await get(ack.aggregateId, ack.consistencyToken);
     const address = `127.0.0.1:${stack.queryService.port}`;
-    const got = grpcurl(['-plaintext', '-d', JSON.stringify({ product_id: ack.aggregateId }), address, 'catalog.v1.QueryService/GetProduct']);
+    const got = grpcurl([
+      '-plaintext',
+      '-d',
+      JSON.stringify({ product_id: ack.aggregateId }),
+      address,
+      'catalog.v1.QueryService/GetProduct',
+    ]);
     expect(JSON.parse(got.stdout).product).toMatchObject({ name: 'Tarte Tatin', version: '1' });
     const found = grpcurl(['-plaintext', '-d', JSON.stringify({ query: 'tat' }), address, 'catalog.v1.QueryService/SearchProducts']);
     expect(JSON.parse(found.stdout).products.map((p: { productId: string }) => p.productId)).toContain(ack.aggregateId);
-    const missing = grpcurl(['-plaintext', '-d', JSON.stringify({ product_id: randomUUID() }), address, 'catalog.v1.QueryService/GetProduct']);
+    const missing = grpcurl([
+      '-plaintext',
+      '-d',
+      JSON.stringify({ product_id: randomUUID() }),
+      address,
+      'catalog.v1.QueryService/GetProduct',
+    ]);
     expect(missing.stderr).toContain('Code: NotFound');
   });
 });

@@ -31,11 +31,19 @@ export async function startQueryService(config: QueryServiceConfig, logger: Logg
     services: [
       {
         definition: catalogV1.QueryServiceService,
-        implementation: catalogQueryHandlers(new ProductQueries(views.db, new ViewCatalog(views.db), { searchScanFromPostings: config.QUERY_SEARCH_SCAN_FROM_POSTINGS }), changes, watches, logger, { maxWaitMs: config.QUERY_MAX_WAIT_MS }),
+        implementation: catalogQueryHandlers(
+          new ProductQueries(views.db, new ViewCatalog(views.db), { searchScanFromPostings: config.QUERY_SEARCH_SCAN_FROM_POSTINGS }),
+          changes,
+          watches,
+          logger,
+          { maxWaitMs: config.QUERY_MAX_WAIT_MS },
+        ),
       },
       {
         definition: ordersV1.QueryServiceService,
-        implementation: ordersQueryHandlers(new OrderQueries(views.db, new ViewCatalog(views.db)), changes, watches, logger, { maxWaitMs: config.QUERY_MAX_WAIT_MS }),
+        implementation: ordersQueryHandlers(new OrderQueries(views.db, new ViewCatalog(views.db)), changes, watches, logger, {
+          maxWaitMs: config.QUERY_MAX_WAIT_MS,
+        }),
       },
     ],
     probes: [mongoProbe(views), natsProbe(nats)],

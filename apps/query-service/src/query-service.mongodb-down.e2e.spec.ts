@@ -2,7 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { credentials, status as Status } from '@grpc/grpc-js';
 import { catalogV1 } from '@cqrs/contracts';
 import { errorInfoOf } from '@cqrs/grpc-kit';
-import { checkHealth, eventually, isolatedEnvironment, startApp, startPrivateFerretDb, unaryCall, type AppProcess, type IsolatedEnvironment, type PrivateFerretDb } from '@cqrs/testing';
+import {
+  checkHealth,
+  eventually,
+  isolatedEnvironment,
+  startApp,
+  startPrivateFerretDb,
+  unaryCall,
+  type AppProcess,
+  type IsolatedEnvironment,
+  type PrivateFerretDb,
+} from '@cqrs/testing';
 
 jest.setTimeout(120_000);
 

@@ -40,12 +40,19 @@ describe('the read side with MySQL and NATS down', () => {
   it('keeps answering GetProduct and ListProducts, reports which dependency is down, and says when it cannot wait', async () => {
     const { response } = await unaryCall(
       stack.commands.createProduct.bind(stack.commands),
-      catalogV1.CreateProductRequest.fromPartial({ sku: `UP-${randomUUID().slice(0, 8)}`, name: 'Financier', price: { currencyCode: 'EUR', amountMinor: 280 } }),
+      catalogV1.CreateProductRequest.fromPartial({
+        sku: `UP-${randomUUID().slice(0, 8)}`,
+        name: 'Financier',
+        price: { currencyCode: 'EUR', amountMinor: 280 },
+      }),
     );
     const ack = response?.ack;
     if (ack === undefined) throw new Error('no ack');
     const read = (minVersion = 0, consistencyToken = '') =>
-      unaryCall(stack.queries.getProduct.bind(stack.queries), catalogV1.GetProductRequest.fromPartial({ productId: ack.aggregateId, consistency: { consistencyToken, minVersion } }));
+      unaryCall(
+        stack.queries.getProduct.bind(stack.queries),
+        catalogV1.GetProductRequest.fromPartial({ productId: ack.aggregateId, consistency: { consistencyToken, minVersion } }),
+      );
     expect((await read(0, ack.consistencyToken)).response?.product?.name).toBe('Financier');
 
     await Promise.all([mariadb.stop(), nats.stop()]);
@@ -53,11 +60,18 @@ describe('the read side with MySQL and NATS down', () => {
     expect(await checkHealth(stack.queryService.port, 'mongodb')).toBe('SERVING');
 
     expect((await read()).response?.product?.name).toBe('Financier');
-    const list = await unaryCall(stack.queries.listProducts.bind(stack.queries), catalogV1.ListProductsRequest.fromPartial({ pageSize: 10 }));
+    const list = await unaryCall(
+      stack.queries.listProducts.bind(stack.queries),
+      catalogV1.ListProductsRequest.fromPartial({ pageSize: 10 }),
+    );
     expect(list.response?.products.map((p) => p.productId)).toContain(ack.aggregateId);
 
     const cannotWait = await read(2);
     expect(cannotWait.error?.code).toBe(Status.FAILED_PRECONDITION);
-    expect(errorInfoOf(cannotWait.error?.metadata)?.metadata).toMatchObject({ current_version: '1', required_version: '2', notifications: 'down' });
+    expect(errorInfoOf(cannotWait.error?.metadata)?.metadata).toMatchObject({
+      current_version: '1',
+      required_version: '2',
+      notifications: 'down',
+    });
   });
 });

@@ -36,7 +36,12 @@ describe('watch streams', () => {
     await applier.applyBatch(events);
     productIds.push(...events.map((e) => e.envelope.aggregateId));
     nc = await connect({ servers: (isolated.env['NATS_URL'] ?? '').replace('nats://', '') });
-    const config = loadConfig(queryServiceEnv, { ...isolated.env, GRPC_PORT: '0', QUERY_MAX_WATCH_STREAMS: String(MAX_STREAMS), HEALTH_CHECK_INTERVAL_MS: '1000' });
+    const config = loadConfig(queryServiceEnv, {
+      ...isolated.env,
+      GRPC_PORT: '0',
+      QUERY_MAX_WATCH_STREAMS: String(MAX_STREAMS),
+      HEALTH_CHECK_INTERVAL_MS: '1000',
+    });
     service = await startQueryService(config, createLogger('query-service', 'silent'));
   });
 
@@ -50,13 +55,18 @@ describe('watch streams', () => {
 
   function catalogClient(): catalogV1.QueryServiceClient {
     // A connection of its own (grpc-js shares one between clients by default), so dropping it drops only its streams.
-    const client = new catalogV1.QueryServiceClient(`127.0.0.1:${service.port}`, credentials.createInsecure(), { 'grpc.use_local_subchannel_pool': 1 });
+    const client = new catalogV1.QueryServiceClient(`127.0.0.1:${service.port}`, credentials.createInsecure(), {
+      'grpc.use_local_subchannel_pool': 1,
+    });
     clients.push(client);
     return client;
   }
 
   /** Opens a WatchProduct stream and resolves once its first message (the current view) arrived. */
-  function watchProduct(client: catalogV1.QueryServiceClient, productId: string): Promise<ClientReadableStream<catalogV1.WatchProductResponse>> {
+  function watchProduct(
+    client: catalogV1.QueryServiceClient,
+    productId: string,
+  ): Promise<ClientReadableStream<catalogV1.WatchProductResponse>> {
     const call = client.watchProduct(catalogV1.WatchProductRequest.fromPartial({ productId }));
     call.on('error', () => undefined);
     return new Promise((resolve, reject) => {
@@ -67,7 +77,12 @@ describe('watch streams', () => {
 
   async function timedGetProduct(client: catalogV1.QueryServiceClient): Promise<number> {
     const started = Date.now();
-    const { response, error } = await unaryCall(client.getProduct.bind(client), catalogV1.GetProductRequest.fromPartial({ productId: productIds[0] }), {}, { deadline: Date.now() + 5_000 });
+    const { response, error } = await unaryCall(
+      client.getProduct.bind(client),
+      catalogV1.GetProductRequest.fromPartial({ productId: productIds[0] }),
+      {},
+      { deadline: Date.now() + 5_000 },
+    );
     if (error) throw error;
     expect(response?.product?.productId).toBe(productIds[0]);
     return Date.now() - started;
@@ -76,7 +91,9 @@ describe('watch streams', () => {
   it('answers GetProduct promptly with hundreds of streams open, refuses one beyond the cap, and holds nothing once they are abandoned', async () => {
     const cancelled = catalogClient();
     const dropped = catalogClient();
-    const orders = new ordersV1.QueryServiceClient(`127.0.0.1:${service.port}`, credentials.createInsecure(), { 'grpc.use_local_subchannel_pool': 1 });
+    const orders = new ordersV1.QueryServiceClient(`127.0.0.1:${service.port}`, credentials.createInsecure(), {
+      'grpc.use_local_subchannel_pool': 1,
+    });
     clients.push(orders);
     const unaryClient = catalogClient();
 
@@ -98,16 +115,21 @@ describe('watch streams', () => {
     expect(refused.code).toBe(Status.RESOURCE_EXHAUSTED);
 
     // Every watched product changes at once: each stream reads its view again, and GetProduct must not queue behind them all.
-    for (const id of productIds) nc.publish(viewChangedSubject(isolated.env['NATS_SUBJECT_PREFIX'] ?? '', 'catalog.product', id), JSON.stringify({ version: 2 }));
+    for (const id of productIds)
+      nc.publish(viewChangedSubject(isolated.env['NATS_SUBJECT_PREFIX'] ?? '', 'catalog.product', id), JSON.stringify({ version: 2 }));
     await nc.flush();
     expect(await timedGetProduct(unaryClient)).toBeLessThan(1_000);
     // A notice ahead of what the view store shows is read once per stream, not again and again.
-    await eventually(() => expect(service.watchStats()).toEqual({ streams: MAX_STREAMS, reading: 0, waitingToRead: 0, listeners: MAX_STREAMS }));
+    await eventually(() =>
+      expect(service.watchStats()).toEqual({ streams: MAX_STREAMS, reading: 0, waitingToRead: 0, listeners: MAX_STREAMS }),
+    );
 
     // Closing a grpc-js channel leaves its calls running; a client that goes away cancels them (or its connection drops).
     dropped.close();
     for (const call of [...toCancel, ...toDrop, ...orderWatches]) call.cancel();
-    await eventually(() => expect(service.watchStats()).toEqual({ streams: 0, reading: 0, waitingToRead: 0, listeners: 0 }), { timeoutMs: 10_000 });
+    await eventually(() => expect(service.watchStats()).toEqual({ streams: 0, reading: 0, waitingToRead: 0, listeners: 0 }), {
+      timeoutMs: 10_000,
+    });
     expect(await timedGetProduct(unaryClient)).toBeLessThan(1_000);
     // With the streams gone, a new one is served again.
     const again = await watchProduct(catalogClient(), productId(1));

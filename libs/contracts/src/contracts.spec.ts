@@ -8,7 +8,12 @@ describe('contracts', () => {
       return bytes.subarray(2, 2 + (bytes[1] ?? 0)).toString('utf8');
     });
     expect(names).toEqual(
-      expect.arrayContaining(['catalog/v1/command_service.proto', 'catalog/v1/query_service.proto', 'common/v1/money.proto', 'health/v1/health.proto']),
+      expect.arrayContaining([
+        'catalog/v1/command_service.proto',
+        'catalog/v1/query_service.proto',
+        'common/v1/money.proto',
+        'health/v1/health.proto',
+      ]),
     );
   });
 

@@ -6,14 +6,28 @@ const TWO_63 = 2n ** 63n;
 
 describe('decodeClamped', () => {
   it('reads 64-bit integers beyond ±(2^53 - 1) as ±Number.MAX_SAFE_INTEGER, where the generated decode throws', () => {
-    const payload = catalogV1.ProductStockAdjusted.encode({ productId: 'p', delta: int64(-(TWO_63 - 1n)), reason: '', stock: int64(TWO_63 - 1n) }).finish();
+    const payload = catalogV1.ProductStockAdjusted.encode({
+      productId: 'p',
+      delta: int64(-(TWO_63 - 1n)),
+      reason: '',
+      stock: int64(TWO_63 - 1n),
+    }).finish();
     expect(() => catalogV1.ProductStockAdjusted.decode(payload)).toThrow(/Value is (larger|smaller) than Number\.M(AX|IN)_SAFE_INTEGER/);
-    expect(decodeClamped(catalogV1.ProductStockAdjusted, payload)).toEqual({ productId: 'p', delta: Number.MIN_SAFE_INTEGER, reason: '', stock: Number.MAX_SAFE_INTEGER });
+    expect(decodeClamped(catalogV1.ProductStockAdjusted, payload)).toEqual({
+      productId: 'p',
+      delta: Number.MIN_SAFE_INTEGER,
+      reason: '',
+      stock: Number.MAX_SAFE_INTEGER,
+    });
   });
 
   it('clamps in nested messages too', () => {
     const huge = { currencyCode: 'EUR', amountMinor: int64(891712726219358080n) };
-    const payload = ordersV1.OrderConfirmed.encode({ orderId: 'o', lines: [{ productId: 'p', quantity: 99, name: 'x', unitPrice: huge }], total: huge }).finish();
+    const payload = ordersV1.OrderConfirmed.encode({
+      orderId: 'o',
+      lines: [{ productId: 'p', quantity: 99, name: 'x', unitPrice: huge }],
+      total: huge,
+    }).finish();
     const decoded = decodeClamped(ordersV1.OrderConfirmed, payload);
     expect(decoded.total).toEqual({ currencyCode: 'EUR', amountMinor: Number.MAX_SAFE_INTEGER });
     expect(decoded.lines[0]?.unitPrice?.amountMinor).toBe(Number.MAX_SAFE_INTEGER);

@@ -6,6 +6,14 @@ export * as healthV1 from './generated/health/v1/health';
 export { contractRegistry } from './contract-registry';
 export { contractFileDescriptors } from './file-descriptors';
 export { decodeConsistencyToken, encodeConsistencyToken } from './consistency-token';
-export { allViewChangedSubjects, eventStreamName, eventStreamNamePrefix, eventSubject, eventSubjectsOf, republishSubject, viewChangedSubject } from './subjects';
+export {
+  allViewChangedSubjects,
+  eventStreamName,
+  eventStreamNamePrefix,
+  eventSubject,
+  eventSubjectsOf,
+  republishSubject,
+  viewChangedSubject,
+} from './subjects';
 export { decodeClamped } from './decode-clamped';
 export type { MessageDecoder } from './decode-clamped';

@@ -10,13 +10,18 @@ import { round, type Figure } from './figures';
 /** Commits `events` stock adjustments spread over the products, as fast as the command service takes them. */
 export async function commitEvents(stack: CatalogStack, productIds: readonly string[], events: number, concurrency = 32): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < events) {
-      const productId = productIds[next++ % productIds.length] ?? '';
-      const { error } = await unaryCall(stack.commands.adjustProductStock.bind(stack.commands), catalogV1.AdjustProductStockRequest.fromPartial({ productId, delta: 1 }));
-      if (error) throw error;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < events) {
+        const productId = productIds[next++ % productIds.length] ?? '';
+        const { error } = await unaryCall(
+          stack.commands.adjustProductStock.bind(stack.commands),
+          catalogV1.AdjustProductStockRequest.fromPartial({ productId, delta: 1 }),
+        );
+        if (error) throw error;
+      }
+    }),
+  );
 }
 
 /** Events the products projector has not yet acknowledged (pending or in flight), over a connection of its own. */
@@ -69,7 +74,13 @@ export async function projectorCatchUp(
     onProjector(projector);
     while ((await pending()) > 0) await new Promise((resolve) => setTimeout(resolve, 50));
     const seconds = (performance.now() - started) / 1000;
-    return { scenario: 'catch-up', name: `projector catch-up from an empty start (${waiting} events)`, rate: round(waiting / seconds, 1), count: waiting, target: '≥ 0.7 × raw bulk upserts' };
+    return {
+      scenario: 'catch-up',
+      name: `projector catch-up from an empty start (${waiting} events)`,
+      rate: round(waiting / seconds, 1),
+      count: waiting,
+      target: '≥ 0.7 × raw bulk upserts',
+    };
   } finally {
     await backlog.close();
   }
@@ -78,14 +89,24 @@ export async function projectorCatchUp(
 /** A full rebuild through the operator CLI; its summary line gives events per second. */
 export function rebuild(env: Record<string, string>): Promise<Figure> {
   return new Promise((resolve, reject) => {
-    const child = spawn(join(REPO_ROOT, 'node_modules/.bin/tsx'), [join(REPO_ROOT, 'tools/ops/ops.ts'), 'rebuild', 'products', '--settle-ms', '200'], { cwd: REPO_ROOT, env: { ...process.env, ...env } });
+    const child = spawn(
+      join(REPO_ROOT, 'node_modules/.bin/tsx'),
+      [join(REPO_ROOT, 'tools/ops/ops.ts'), 'rebuild', 'products', '--settle-ms', '200'],
+      { cwd: REPO_ROOT, env: { ...process.env, ...env } },
+    );
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
     child.on('exit', (code) => {
       const match = /rebuilt \S+: (\d+) events .* \((\d+) events\/s\)/.exec(output);
       if (code !== 0 || match === null) return reject(new Error(`rebuild failed (${code}): ${output}`));
-      resolve({ scenario: 'catch-up', name: `full rebuild from the event store (${match[1]} events)`, rate: Number(match[2]), count: Number(match[1]), target: '≥ 0.7 × raw bulk upserts' });
+      resolve({
+        scenario: 'catch-up',
+        name: `full rebuild from the event store (${match[1]} events)`,
+        rate: Number(match[2]),
+        count: Number(match[1]),
+        target: '≥ 0.7 × raw bulk upserts',
+      });
     });
   });
 }

@@ -28,21 +28,37 @@ async function rate(count: number, work: () => Promise<void>): Promise<number> {
 
 async function inParallel(count: number, concurrency: number, task: (i: number) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < count) await task(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) await task(next++);
+    }),
+  );
 }
 
 /** Raw knex/mysql2: transactions inserting one row shaped like an event, at the commands' concurrency. */
 export async function mysqlInsertCeiling(env: Record<string, string>, sizes: CeilingSizes): Promise<Figure> {
-  const db: Knex = createMysql({ MYSQL_URL: env['MYSQL_URL'] ?? '', MYSQL_DATABASE: env['MYSQL_DATABASE'] ?? '', MYSQL_POOL_MAX: sizes.concurrency });
+  const db: Knex = createMysql({
+    MYSQL_URL: env['MYSQL_URL'] ?? '',
+    MYSQL_DATABASE: env['MYSQL_DATABASE'] ?? '',
+    MYSQL_POOL_MAX: sizes.concurrency,
+  });
   try {
     await db.raw('CREATE TABLE IF NOT EXISTS bench_events LIKE events');
     const payload = Buffer.alloc(120, 1);
     const value = await rate(sizes.transactions, () =>
       inParallel(sizes.transactions, sizes.concurrency, async (i) => {
         await db.transaction(async (trx) => {
-          await trx('bench_events').insert({ event_id: randomUUID(), stream_id: `bench-${i}`, stream_type: 'bench', version: 1, event_type: 'bench.Event', schema_version: 1, payload, metadata: '{}', occurred_at: new Date() });
+          await trx('bench_events').insert({
+            event_id: randomUUID(),
+            stream_id: `bench-${i}`,
+            stream_type: 'bench',
+            version: 1,
+            event_type: 'bench.Event',
+            schema_version: 1,
+            payload,
+            metadata: '{}',
+            occurred_at: new Date(),
+          });
         });
       }),
     );
@@ -65,7 +81,11 @@ export async function jetStreamPublishCeiling(env: Record<string, string>, sizes
     const data = Buffer.alloc(300, 7);
     const value = await rate(sizes.publishes, async () => {
       for (let start = 0; start < sizes.publishes; start += 500) {
-        await Promise.all(Array.from({ length: Math.min(500, sizes.publishes - start) }, (_, k) => js.publish(`${subject}.${(start + k) % 100}`, data, { msgID: randomUUID() })));
+        await Promise.all(
+          Array.from({ length: Math.min(500, sizes.publishes - start) }, (_, k) =>
+            js.publish(`${subject}.${(start + k) % 100}`, data, { msgID: randomUUID() }),
+          ),
+        );
       }
     });
     await jsm.streams.delete(stream);
@@ -87,7 +107,11 @@ export async function mongoCeilings(env: Record<string, string>, sizes: CeilingS
     const upserts = await rate(sizes.upserts, async () => {
       for (let start = 0; start < sizes.upserts; start += 256) {
         const ops = Array.from({ length: Math.min(256, sizes.upserts - start) }, (_, k) => ({
-          replaceOne: { filter: { _id: `p${start + k}` }, replacement: { _id: `p${start + k}`, name: `Product ${start + k}`, version: 1 }, upsert: true },
+          replaceOne: {
+            filter: { _id: `p${start + k}` },
+            replacement: { _id: `p${start + k}`, name: `Product ${start + k}`, version: 1 },
+            upsert: true,
+          },
         }));
         await collection.bulkWrite(ops, { ordered: false });
       }
@@ -95,16 +119,26 @@ export async function mongoCeilings(env: Record<string, string>, sizes: CeilingS
     const replaces = await rate(sizes.upserts, async () => {
       for (let start = 0; start < sizes.upserts; start += WRITE_CHUNK_SIZE) {
         const ops = Array.from({ length: Math.min(WRITE_CHUNK_SIZE, sizes.upserts - start) }, (_, k) => ({
-          replaceOne: { filter: { _id: `p${start + k}`, version: 1 }, replacement: { _id: `p${start + k}`, name: `Product ${start + k}`, version: 2 } },
+          replaceOne: {
+            filter: { _id: `p${start + k}`, version: 1 },
+            replacement: { _id: `p${start + k}`, name: `Product ${start + k}`, version: 2 },
+          },
         }));
         await collection.bulkWrite(ops, { ordered: false });
       }
     });
-    const finds = await rate(sizes.finds, () => inParallel(sizes.finds, sizes.concurrency, async (i) => void (await collection.findOne({ _id: `p${i % sizes.upserts}` }))));
+    const finds = await rate(sizes.finds, () =>
+      inParallel(sizes.finds, sizes.concurrency, async (i) => void (await collection.findOne({ _id: `p${i % sizes.upserts}` }))),
+    );
     await collection.drop().catch(() => undefined);
     return [
       { scenario: SCENARIO, name: 'raw MongoDB-driver bulk upserts', rate: upserts, count: sizes.upserts },
-      { scenario: SCENARIO, name: 'raw MongoDB-driver compare-and-set replaces of existing documents', rate: replaces, count: sizes.upserts },
+      {
+        scenario: SCENARIO,
+        name: 'raw MongoDB-driver compare-and-set replaces of existing documents',
+        rate: replaces,
+        count: sizes.upserts,
+      },
       { scenario: SCENARIO, name: `raw MongoDB-driver findOne by id (c=${sizes.concurrency})`, rate: finds, count: sizes.finds },
     ];
   } finally {
@@ -115,7 +149,15 @@ export async function mongoCeilings(env: Record<string, string>, sizes: CeilingS
 /** grpc-js unary RPC with a trivial handler (health check on a server with no dependencies), through ghz. */
 export async function grpcEmptyCeiling(sizes: CeilingSizes): Promise<Figure> {
   const server = await startGrpcServer({
-    config: { GRPC_HOST: '127.0.0.1', GRPC_PORT: 0, GRPC_MAX_MESSAGE_BYTES: 4 * 1024 * 1024, GRPC_KEEPALIVE_TIME_MS: 30_000, GRPC_KEEPALIVE_TIMEOUT_MS: 10_000, HEALTH_CHECK_INTERVAL_MS: 60_000, SHUTDOWN_TIMEOUT_MS: 1_000 },
+    config: {
+      GRPC_HOST: '127.0.0.1',
+      GRPC_PORT: 0,
+      GRPC_MAX_MESSAGE_BYTES: 4 * 1024 * 1024,
+      GRPC_KEEPALIVE_TIME_MS: 30_000,
+      GRPC_KEEPALIVE_TIMEOUT_MS: 10_000,
+      HEALTH_CHECK_INTERVAL_MS: 60_000,
+      SHUTDOWN_TIMEOUT_MS: 1_000,
+    },
     logger: pino({ level: 'silent' }),
     services: [],
     probes: [],

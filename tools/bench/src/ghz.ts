@@ -35,11 +35,33 @@ export async function ghz(scenario: string, name: string, options: GhzRun): Prom
   await writeFile(dataFile, JSON.stringify(options.data));
   const { stdout } = await run(
     goToolPath('ghz'),
-    ['--insecure', '--call', options.call, '-D', dataFile, '-c', String(options.concurrency), ...(options.durationS === undefined ? ['-n', String(options.total)] : ['-z', `${options.durationS}s`, '--duration-stop', 'wait']), '--format', 'json', options.address],
+    [
+      '--insecure',
+      '--call',
+      options.call,
+      '-D',
+      dataFile,
+      '-c',
+      String(options.concurrency),
+      ...(options.durationS === undefined ? ['-n', String(options.total)] : ['-z', `${options.durationS}s`, '--duration-stop', 'wait']),
+      '--format',
+      'json',
+      options.address,
+    ],
     { maxBuffer: 64 * 1024 * 1024 },
   ).finally(() => rm(dir, { recursive: true, force: true }));
   const result = JSON.parse(stdout) as GhzJson;
   const at = (p: number) => round((result.latencyDistribution?.find((d) => d.percentage === p)?.latency ?? 0) / 1e6);
   const ok = result.statusCodeDistribution['OK'] ?? 0;
-  return { scenario, name, rate: round(result.rps, 1), p50Ms: at(50), p90Ms: at(90), p99Ms: at(99), count: result.count, errors: result.count - ok, ...(result.errorDistribution ? { errorKinds: result.errorDistribution } : {}) };
+  return {
+    scenario,
+    name,
+    rate: round(result.rps, 1),
+    p50Ms: at(50),
+    p90Ms: at(90),
+    p99Ms: at(99),
+    count: result.count,
+    errors: result.count - ok,
+    ...(result.errorDistribution ? { errorKinds: result.errorDistribution } : {}),
+  };
 }

@@ -38,7 +38,9 @@ async function main({ events, products, cpuProf }: Options): Promise<void> {
 
     const before = cpuSecondsByProcessName();
     const started = performance.now();
-    const projector = await startApp('projector', isolated.env, { nodeArgs: cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [] });
+    const projector = await startApp('projector', isolated.env, {
+      nodeArgs: cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+    });
     while ((await backlog.pending()) > 0) await new Promise((resolve) => setTimeout(resolve, 250));
     const seconds = (performance.now() - started) / 1000;
     const after = cpuSecondsByProcessName();

@@ -21,10 +21,27 @@ async function main(commands: number, concurrency: number): Promise<void> {
   const app = await startApp('command-service', isolated.env, { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] });
   try {
     const address = `127.0.0.1:${app.port}`;
-    const created = await ghz('profile', 'create', { call: 'catalog.v1.CommandService/CreateProduct', address, concurrency: 8, total: 200, data: { sku: 'P-{{.UUID}}', name: 'Profiled {{.RequestNumber}}', price: { currency_code: 'EUR', amount_minor: 100 }, initial_stock: 1 } });
+    const created = await ghz('profile', 'create', {
+      call: 'catalog.v1.CommandService/CreateProduct',
+      address,
+      concurrency: 8,
+      total: 200,
+      data: {
+        sku: 'P-{{.UUID}}',
+        name: 'Profiled {{.RequestNumber}}',
+        price: { currency_code: 'EUR', amount_minor: 100 },
+        initial_stock: 1,
+      },
+    });
     if ((created.errors ?? 0) > 0) throw new Error(`could not create the products: ${JSON.stringify(created.errorKinds)}`);
     const ids = await productIds(isolated.env);
-    const figure = await ghz('profile', 'AdjustProductStock', { call: 'catalog.v1.CommandService/AdjustProductStock', address, concurrency, total: commands, data: ids.map((id) => ({ product_id: id, delta: 1 })) });
+    const figure = await ghz('profile', 'AdjustProductStock', {
+      call: 'catalog.v1.CommandService/AdjustProductStock',
+      address,
+      concurrency,
+      total: commands,
+      data: ids.map((id) => ({ product_id: id, delta: 1 })),
+    });
     console.log(`${figure.count} commands at ${figure.rate}/s (p50 ${figure.p50Ms} ms, p99 ${figure.p99Ms} ms), ${figure.errors} errors`);
   } finally {
     await app.stop('SIGTERM');

@@ -16,7 +16,13 @@ const BATCH = 500;
  * takes minutes rather than the hours 100,000 commands through the whole path would; the queries
  * go through a query service and gRPC as usual. Each size's figures and the ratio of their p99.
  */
-export async function queryScaling(env: Readonly<Record<string, string>>, sizes: readonly [number, number], concurrency: number, durationS: number, log: (message: string) => void): Promise<Figure[]> {
+export async function queryScaling(
+  env: Readonly<Record<string, string>>,
+  sizes: readonly [number, number],
+  concurrency: number,
+  durationS: number,
+  log: (message: string) => void,
+): Promise<Figure[]> {
   const database = `${env['MONGODB_DATABASE']}_scale`;
   const client = new MongoClient(env['MONGODB_URL'] ?? '');
   const queryService = await startApp('query-service', { ...env, MONGODB_DATABASE: database });
@@ -30,7 +36,8 @@ export async function queryScaling(env: Readonly<Record<string, string>>, sizes:
       const started = Date.now();
       for (; seeded < size; seeded += BATCH) {
         await applier.applyBatch(Array.from({ length: Math.min(BATCH, size - seeded) }, (_, k) => productCreatedEvent(seeded + k)));
-        if ((seeded / BATCH) % 20 === 0) log(`query scaling: ${seeded.toLocaleString('en-US')} of ${size.toLocaleString('en-US')} views written`);
+        if ((seeded / BATCH) % 20 === 0)
+          log(`query scaling: ${seeded.toLocaleString('en-US')} of ${size.toLocaleString('en-US')} views written`);
       }
       seeded = size;
       log(`query scaling: ${size.toLocaleString('en-US')} views (${round((Date.now() - started) / 1000, 1)} s to write)`);
@@ -40,21 +47,45 @@ export async function queryScaling(env: Readonly<Record<string, string>>, sizes:
     const ratios = large.map((figure, i): Figure => {
       const base = small[i];
       const ratio = base?.p99Ms && figure.p99Ms ? round(figure.p99Ms / base.p99Ms, 2) : undefined;
-      return { ...figure, ...(ratio === undefined ? {} : { ratio, ceiling: `p99 of the same query on ${sizes[0].toLocaleString('en-US')} products` }), target: 'p99 ≤ 1.5 × that on the small catalog' };
+      return {
+        ...figure,
+        ...(ratio === undefined ? {} : { ratio, ceiling: `p99 of the same query on ${sizes[0].toLocaleString('en-US')} products` }),
+        target: 'p99 ≤ 1.5 × that on the small catalog',
+      };
     });
     return [...small, ...ratios];
   } finally {
     queries.close();
     await queryService.stop('SIGKILL');
-    await client.db(database).dropDatabase().catch(() => undefined);
+    await client
+      .db(database)
+      .dropDatabase()
+      .catch(() => undefined);
     await client.close();
   }
 }
 
-async function queriesAt(queries: catalogV1.QueryServiceClient, address: string, size: string, concurrency: number, durationS: number): Promise<Figure[]> {
+async function queriesAt(
+  queries: catalogV1.QueryServiceClient,
+  address: string,
+  size: string,
+  concurrency: number,
+  durationS: number,
+): Promise<Figure[]> {
   const page2 = await unaryCall(queries.listProducts.bind(queries), catalogV1.ListProductsRequest.fromPartial({ pageSize: 20 }));
-  const page3 = await unaryCall(queries.listProducts.bind(queries), catalogV1.ListProductsRequest.fromPartial({ pageSize: 20, pageToken: page2.response?.nextPageToken ?? '' }));
-  const run = (name: string, call: string, data: unknown) => ghz('query scaling', `${name}, ${size} products (c=${concurrency})`, { call: `catalog.v1.QueryService/${call}`, address, concurrency, total: 0, durationS, data });
+  const page3 = await unaryCall(
+    queries.listProducts.bind(queries),
+    catalogV1.ListProductsRequest.fromPartial({ pageSize: 20, pageToken: page2.response?.nextPageToken ?? '' }),
+  );
+  const run = (name: string, call: string, data: unknown) =>
+    ghz('query scaling', `${name}, ${size} products (c=${concurrency})`, {
+      call: `catalog.v1.QueryService/${call}`,
+      address,
+      concurrency,
+      total: 0,
+      durationS,
+      data,
+    });
   return [
     await run('ListProducts first page', 'ListProducts', { page_size: 20 }),
     await run('ListProducts third page', 'ListProducts', { page_size: 20, page_token: page3.response?.nextPageToken ?? '' }),

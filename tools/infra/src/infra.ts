@@ -17,7 +17,9 @@ const services: LocalService[] = [
   ferretDb({
     mongoUrl: env['MONGODB_URL'] || 'mongodb://127.0.0.1:27017',
     handler: env['FERRETDB_HANDLER'] || 'postgresql',
-    postgresUrl: env['FERRETDB_POSTGRESQL_URL'] || 'postgres://postgres@127.0.0.1:5432/ferretdb?pool_max_conns=80&plan_cache_mode=force_custom_plan&jit=off&max_parallel_workers_per_gather=0',
+    postgresUrl:
+      env['FERRETDB_POSTGRESQL_URL'] ||
+      'postgres://postgres@127.0.0.1:5432/ferretdb?pool_max_conns=80&plan_cache_mode=force_custom_plan&jit=off&max_parallel_workers_per_gather=0',
   }),
 ];
 
@@ -93,7 +95,8 @@ async function waitUntilHealthy(service: LocalService): Promise<void> {
 
 function printTable(rows: string[][]): void {
   const widths = [0, 1].map((i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  for (const row of rows) console.log(`  ${(row[0] ?? '').padEnd(widths[0] ?? 0)}  ${(row[1] ?? '').padEnd(widths[1] ?? 0)}  ${row[2] ?? ''}`);
+  for (const row of rows)
+    console.log(`  ${(row[0] ?? '').padEnd(widths[0] ?? 0)}  ${(row[1] ?? '').padEnd(widths[1] ?? 0)}  ${row[2] ?? ''}`);
 }
 
 async function main(): Promise<number> {

@@ -40,13 +40,22 @@ export function mariadb(mysqlUrl: string): LocalService {
     address: `${url.hostname}:${url.port || 3306}`,
     healthy: () =>
       succeeds(async () => {
-        const conn = await createConnection({ host: url.hostname, port: Number(url.port || 3306), user: decodeURIComponent(url.username || 'root'), password: decodeURIComponent(url.password), connectTimeout: 2_000 });
+        const conn = await createConnection({
+          host: url.hostname,
+          port: Number(url.port || 3306),
+          user: decodeURIComponent(url.username || 'root'),
+          password: decodeURIComponent(url.password),
+          connectTimeout: 2_000,
+        });
         await conn.query('SELECT 1');
         await conn.end();
       }),
     start: async () => {
       const bin = findBinary('mariadbd', ['/usr/sbin/mariadbd', '/usr/sbin/mysqld']);
-      if (bin === undefined) throw new MissingPrerequisiteError('MariaDB is not installed: apt-get install -y mariadb-server (or point MYSQL_URL at a running MySQL 8 / MariaDB).');
+      if (bin === undefined)
+        throw new MissingPrerequisiteError(
+          'MariaDB is not installed: apt-get install -y mariadb-server (or point MYSQL_URL at a running MySQL 8 / MariaDB).',
+        );
       if (!existsSync('/var/lib/mysql/mysql')) run('mariadb-install-db', ['--user=mysql', '--datadir=/var/lib/mysql']);
       mkdirSync('/run/mysqld', { recursive: true });
       spawnSync('chown', ['mysql:mysql', '/run/mysqld']);
@@ -74,7 +83,8 @@ export function natsJetStream(natsUrl: string): LocalService {
       }),
     start: async () => {
       const bin = findBinary('nats-server', ['/usr/sbin/nats-server', '/usr/local/bin/nats-server']);
-      if (bin === undefined) throw new MissingPrerequisiteError('nats-server is not installed: apt-get install -y nats-server (2.9 or newer, with JetStream).');
+      if (bin === undefined)
+        throw new MissingPrerequisiteError('nats-server is not installed: apt-get install -y nats-server (2.9 or newer, with JetStream).');
       const storeDir = join(LOCAL_DIR, 'nats');
       mkdirSync(storeDir, { recursive: true });
       background('nats', bin, ['-js', '-a', url.hostname, '-p', port, '-sd', storeDir]);
@@ -129,8 +139,14 @@ const EQUALITY_INDEXES_SQL = join(REPO_ROOT, 'tools/infra/sql/ferretdb-equality-
 
 /** Builds (once per machine) and returns the pinned FerretDB binary. */
 function ferretDbBinary(): string {
-  const result = spawnSync('bash', [join(REPO_ROOT, 'tools/scripts/go-tools.sh'), 'ferretdb'], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
-  if (result.status !== 0) throw new MissingPrerequisiteError('could not build FerretDB with Go (see the messages above); Go 1.22+ and the Go module proxy are needed.');
+  const result = spawnSync('bash', [join(REPO_ROOT, 'tools/scripts/go-tools.sh'), 'ferretdb'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
+  });
+  if (result.status !== 0)
+    throw new MissingPrerequisiteError(
+      'could not build FerretDB with Go (see the messages above); Go 1.22+ and the Go module proxy are needed.',
+    );
   const binDir = result.stdout.trim().split('\n').pop() ?? '';
   return join(binDir, 'ferretdb');
 }
@@ -139,8 +155,13 @@ async function ensurePostgresDatabase(postgresUrl: string): Promise<void> {
   const url = new URL(postgresUrl);
   const database = url.pathname.replace(/^\//, '');
   const psql = (sql: string) =>
-    spawnSync('psql', ['-h', url.hostname, '-p', url.port || '5432', '-U', decodeURIComponent(url.username || 'postgres'), '-d', 'postgres', '-tAc', sql], { encoding: 'utf8' });
-  if (findBinary('psql', []) === undefined) throw new MissingPrerequisiteError('psql is not installed: apt-get install -y postgresql (or run with FERRETDB_HANDLER=sqlite).');
+    spawnSync(
+      'psql',
+      ['-h', url.hostname, '-p', url.port || '5432', '-U', decodeURIComponent(url.username || 'postgres'), '-d', 'postgres', '-tAc', sql],
+      { encoding: 'utf8' },
+    );
+  if (findBinary('psql', []) === undefined)
+    throw new MissingPrerequisiteError('psql is not installed: apt-get install -y postgresql (or run with FERRETDB_HANDLER=sqlite).');
   let probe = psql('SELECT 1');
   if (probe.status !== 0 && isLoopback(url) && findBinary('pg_ctlcluster', []) !== undefined) {
     for (const version of spawnSync('ls', ['/etc/postgresql'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean)) {
@@ -149,7 +170,9 @@ async function ensurePostgresDatabase(postgresUrl: string): Promise<void> {
     probe = psql('SELECT 1');
   }
   if (probe.status !== 0) {
-    throw new MissingPrerequisiteError(`PostgreSQL at ${url.host} is not reachable for FerretDB (${probe.stderr.trim()}); start it, or run with FERRETDB_HANDLER=sqlite.`);
+    throw new MissingPrerequisiteError(
+      `PostgreSQL at ${url.host} is not reachable for FerretDB (${probe.stderr.trim()}); start it, or run with FERRETDB_HANDLER=sqlite.`,
+    );
   }
   const exists = psql(`SELECT 1 FROM pg_database WHERE datname = '${database.replace(/'/g, "''")}'`).stdout.trim() === '1';
   if (!exists && psql(`CREATE DATABASE "${database.replace(/"/g, '""')}"`).status !== 0) {
@@ -162,10 +185,25 @@ function installEqualityIndexes(postgresUrl: string): void {
   const database = url.pathname.replace(/^\//, '');
   const twins = spawnSync(
     'psql',
-    ['-h', url.hostname, '-p', url.port || '5432', '-U', decodeURIComponent(url.username || 'postgres'), '-d', database, '-q', '-v', 'ON_ERROR_STOP=1', '-f', EQUALITY_INDEXES_SQL],
+    [
+      '-h',
+      url.hostname,
+      '-p',
+      url.port || '5432',
+      '-U',
+      decodeURIComponent(url.username || 'postgres'),
+      '-d',
+      database,
+      '-q',
+      '-v',
+      'ON_ERROR_STOP=1',
+      '-f',
+      EQUALITY_INDEXES_SQL,
+    ],
     { encoding: 'utf8' },
   );
-  if (twins.status !== 0) throw new MissingPrerequisiteError(`cannot install the equality indexes for FerretDB in ${database}: ${twins.stderr.trim()}`);
+  if (twins.status !== 0)
+    throw new MissingPrerequisiteError(`cannot install the equality indexes for FerretDB in ${database}: ${twins.stderr.trim()}`);
 }
 
 function findBinary(name: string, candidates: readonly string[]): string | undefined {
@@ -195,7 +233,10 @@ function background(name: string, command: string, args: readonly string[]): voi
 async function succeeds(check: () => Promise<void>): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   try {
-    await Promise.race([check(), new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('no answer within 5 s')), 5_000)))]);
+    await Promise.race([
+      check(),
+      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('no answer within 5 s')), 5_000))),
+    ]);
     return true;
   } catch {
     return false;

@@ -11,7 +11,9 @@ export const productAggregate: AggregateType<ProductState, ProductCommand, Produ
   codec: productCodec,
   uniqueClaims: (events, before) => ({
     claims: events.flatMap((e) => (e.type === 'ProductCreated' ? [{ scope: SKU_SCOPE, value: e.data.sku }] : [])),
-    releases: events.flatMap((e) => (e.type === 'ProductDeleted' && before.status === 'Active' ? [{ scope: SKU_SCOPE, value: before.sku }] : [])),
+    releases: events.flatMap((e) =>
+      e.type === 'ProductDeleted' && before.status === 'Active' ? [{ scope: SKU_SCOPE, value: before.sku }] : [],
+    ),
   }),
   // Stock adjustments and reservations make long streams; the state is plain JSON (2: with reserved units).
   snapshots: { every: 100, schemaVersion: 2, toJson: (state) => state, fromJson: (json) => json as ProductState },

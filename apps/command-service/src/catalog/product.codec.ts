@@ -9,21 +9,45 @@ export const productCodec: EventCodec<ProductEvent> = {
   encode(event: ProductEvent): EncodedEvent {
     switch (event.type) {
       case 'ProductCreated':
-        return encoded('catalog.v1.ProductCreated', catalogV1.ProductCreated.encode(catalogV1.ProductCreated.fromPartial(event.data)).finish());
+        return encoded(
+          'catalog.v1.ProductCreated',
+          catalogV1.ProductCreated.encode(catalogV1.ProductCreated.fromPartial(event.data)).finish(),
+        );
       case 'ProductDetailsUpdated':
-        return encoded('catalog.v1.ProductDetailsUpdated', catalogV1.ProductDetailsUpdated.encode(catalogV1.ProductDetailsUpdated.fromPartial(event.data)).finish());
+        return encoded(
+          'catalog.v1.ProductDetailsUpdated',
+          catalogV1.ProductDetailsUpdated.encode(catalogV1.ProductDetailsUpdated.fromPartial(event.data)).finish(),
+        );
       case 'ProductPriceChanged':
-        return encoded('catalog.v1.ProductPriceChanged', catalogV1.ProductPriceChanged.encode(catalogV1.ProductPriceChanged.fromPartial(event.data)).finish());
+        return encoded(
+          'catalog.v1.ProductPriceChanged',
+          catalogV1.ProductPriceChanged.encode(catalogV1.ProductPriceChanged.fromPartial(event.data)).finish(),
+        );
       case 'ProductStockAdjusted':
-        return encoded('catalog.v1.ProductStockAdjusted', catalogV1.ProductStockAdjusted.encode(catalogV1.ProductStockAdjusted.fromPartial(event.data)).finish());
+        return encoded(
+          'catalog.v1.ProductStockAdjusted',
+          catalogV1.ProductStockAdjusted.encode(catalogV1.ProductStockAdjusted.fromPartial(event.data)).finish(),
+        );
       case 'ProductDeleted':
-        return encoded('catalog.v1.ProductDeleted', catalogV1.ProductDeleted.encode(catalogV1.ProductDeleted.fromPartial(event.data)).finish());
+        return encoded(
+          'catalog.v1.ProductDeleted',
+          catalogV1.ProductDeleted.encode(catalogV1.ProductDeleted.fromPartial(event.data)).finish(),
+        );
       case 'ProductStockReserved':
-        return encoded('catalog.v1.ProductStockReserved', catalogV1.ProductStockReserved.encode(catalogV1.ProductStockReserved.fromPartial(event.data)).finish());
+        return encoded(
+          'catalog.v1.ProductStockReserved',
+          catalogV1.ProductStockReserved.encode(catalogV1.ProductStockReserved.fromPartial(event.data)).finish(),
+        );
       case 'ProductStockReleased':
-        return encoded('catalog.v1.ProductStockReleased', catalogV1.ProductStockReleased.encode(catalogV1.ProductStockReleased.fromPartial(event.data)).finish());
+        return encoded(
+          'catalog.v1.ProductStockReleased',
+          catalogV1.ProductStockReleased.encode(catalogV1.ProductStockReleased.fromPartial(event.data)).finish(),
+        );
       case 'ProductStockConsumed':
-        return encoded('catalog.v1.ProductStockConsumed', catalogV1.ProductStockConsumed.encode(catalogV1.ProductStockConsumed.fromPartial(event.data)).finish());
+        return encoded(
+          'catalog.v1.ProductStockConsumed',
+          catalogV1.ProductStockConsumed.encode(catalogV1.ProductStockConsumed.fromPartial(event.data)).finish(),
+        );
       default: {
         const _exhaustive: never = event;
         throw new Error(`unknown product event ${JSON.stringify(_exhaustive)}`);
@@ -39,7 +63,10 @@ export const productCodec: EventCodec<ProductEvent> = {
       }
       case 'catalog.v1.ProductDetailsUpdated': {
         const { productId, name, description } = decodeClamped(catalogV1.ProductDetailsUpdated, payload);
-        return { type: 'ProductDetailsUpdated', data: { productId, ...(name !== undefined ? { name } : {}), ...(description !== undefined ? { description } : {}) } };
+        return {
+          type: 'ProductDetailsUpdated',
+          data: { productId, ...(name !== undefined ? { name } : {}), ...(description !== undefined ? { description } : {}) },
+        };
       }
       case 'catalog.v1.ProductPriceChanged': {
         const { productId, previousPrice, price } = decodeClamped(catalogV1.ProductPriceChanged, payload);

@@ -10,9 +10,17 @@ export const reservationCodec: EventCodec<ReservationEvent> = {
   encode(event: ReservationEvent): EncodedEvent {
     switch (event.type) {
       case 'StockReserved':
-        return encoded('catalog.v1.StockReserved', catalogV1.StockReserved.encode(catalogV1.StockReserved.fromPartial({ ...event.data, lines: [...event.data.lines] })).finish());
+        return encoded(
+          'catalog.v1.StockReserved',
+          catalogV1.StockReserved.encode(catalogV1.StockReserved.fromPartial({ ...event.data, lines: [...event.data.lines] })).finish(),
+        );
       case 'StockReservationRejected':
-        return encoded('catalog.v1.StockReservationRejected', catalogV1.StockReservationRejected.encode(catalogV1.StockReservationRejected.fromPartial({ ...event.data, lines: [...event.data.lines] })).finish());
+        return encoded(
+          'catalog.v1.StockReservationRejected',
+          catalogV1.StockReservationRejected.encode(
+            catalogV1.StockReservationRejected.fromPartial({ ...event.data, lines: [...event.data.lines] }),
+          ).finish(),
+        );
       case 'StockReleased':
         return encoded('catalog.v1.StockReleased', catalogV1.StockReleased.encode(event.data).finish());
       case 'StockConsumed':

@@ -32,16 +32,36 @@ const now = new Date();
 async function product(stock: number): Promise<string> {
   const productId = randomUUID();
   const price = { currencyCode: 'EUR', amountMinor: 100 };
-  await executor.execute(productAggregate, { aggregateId: productId, command: { type: 'CreateProduct', data: { productId, sku: `S-${productId.slice(0, 8)}`, name: 'Tea', description: '', price, initialStock: stock } }, metadata: {}, now });
+  await executor.execute(productAggregate, {
+    aggregateId: productId,
+    command: {
+      type: 'CreateProduct',
+      data: { productId, sku: `S-${productId.slice(0, 8)}`, name: 'Tea', description: '', price, initialStock: stock },
+    },
+    metadata: {},
+    now,
+  });
   return productId;
 }
 
 function envelope(orderId: string, version: number, eventType: string, payload: Uint8Array): commonV1.EventEnvelope {
-  return commonV1.EventEnvelope.fromPartial({ eventId: randomUUID(), streamType: 'orders.order', aggregateId: orderId, version, eventType, payload: Buffer.from(payload) });
+  return commonV1.EventEnvelope.fromPartial({
+    eventId: randomUUID(),
+    streamType: 'orders.order',
+    aggregateId: orderId,
+    version,
+    eventType,
+    payload: Buffer.from(payload),
+  });
 }
 
 const placed = (orderId: string, productId: string, quantity: number) =>
-  envelope(orderId, 1, 'orders.v1.OrderPlaced', ordersV1.OrderPlaced.encode({ orderId, reference: { table: '1' }, lines: [{ productId, quantity }], notes: '' }).finish());
+  envelope(
+    orderId,
+    1,
+    'orders.v1.OrderPlaced',
+    ordersV1.OrderPlaced.encode({ orderId, reference: { table: '1' }, lines: [{ productId, quantity }], notes: '' }).finish(),
+  );
 
 const productEvents = async (productId: string) => (await store.readStream(streamIdOf('catalog.product', productId))).map((e) => e.type);
 
@@ -61,18 +81,25 @@ describe('the stock reservation reaction', () => {
     const productId = await product(10);
     const [reservedFirst, cancelledFirst] = [randomUUID(), randomUUID()];
     const react = stockReservationReaction(executor);
-    const cancelled = (orderId: string) => envelope(orderId, 2, 'orders.v1.OrderCancelled', ordersV1.OrderCancelled.encode({ orderId, reason: '' }).finish());
+    const cancelled = (orderId: string) =>
+      envelope(orderId, 2, 'orders.v1.OrderCancelled', ordersV1.OrderCancelled.encode({ orderId, reason: '' }).finish());
     await react(placed(reservedFirst, productId, 2));
     await react(cancelled(reservedFirst));
     await react(cancelled(reservedFirst));
     await react(cancelled(cancelledFirst));
     await react(placed(cancelledFirst, productId, 4));
-    expect(await productEvents(productId)).toEqual(['catalog.v1.ProductCreated', 'catalog.v1.ProductStockReserved', 'catalog.v1.ProductStockReleased']);
+    expect(await productEvents(productId)).toEqual([
+      'catalog.v1.ProductCreated',
+      'catalog.v1.ProductStockReserved',
+      'catalog.v1.ProductStockReleased',
+    ]);
   });
 
   it('ignores order events it does not react to', async () => {
     const before = await store.countEvents('catalog.reservation');
-    await stockReservationReaction(executor)(envelope(randomUUID(), 3, 'orders.v1.OrderPreparationStarted', ordersV1.OrderPreparationStarted.encode({ orderId: '' }).finish()));
+    await stockReservationReaction(executor)(
+      envelope(randomUUID(), 3, 'orders.v1.OrderPreparationStarted', ordersV1.OrderPreparationStarted.encode({ orderId: '' }).finish()),
+    );
     expect(await store.countEvents('catalog.reservation')).toBe(before);
   });
 });

@@ -12,16 +12,21 @@ export function stockReservationReaction(executor: CommandExecutor): (envelope: 
   return async (envelope) => {
     const command = commandFor(envelope);
     if (command === undefined) return;
-    await executor.executeAcross(async (load) => {
-      const reservation = await load(reservationAggregate, command.data.orderId);
-      const ids = productsInvolved(command, reservation);
-      const products = new Map<string, ProductState>(await Promise.all(ids.map(async (id) => [id, await load(productAggregate, id)] as const)));
-      const decision = decideReservation(command, reservation, products);
-      return [
-        { aggregate: reservationAggregate, aggregateId: command.data.orderId, events: decision.reservation },
-        ...[...decision.products].map(([productId, events]) => ({ aggregate: productAggregate, aggregateId: productId, events })),
-      ] as StreamWrite<unknown>[];
-    }, { metadata: reactionMetadata(envelope, STOCK_RESERVATION_REACTION.name), now: new Date() });
+    await executor.executeAcross(
+      async (load) => {
+        const reservation = await load(reservationAggregate, command.data.orderId);
+        const ids = productsInvolved(command, reservation);
+        const products = new Map<string, ProductState>(
+          await Promise.all(ids.map(async (id) => [id, await load(productAggregate, id)] as const)),
+        );
+        const decision = decideReservation(command, reservation, products);
+        return [
+          { aggregate: reservationAggregate, aggregateId: command.data.orderId, events: decision.reservation },
+          ...[...decision.products].map(([productId, events]) => ({ aggregate: productAggregate, aggregateId: productId, events })),
+        ] as StreamWrite<unknown>[];
+      },
+      { metadata: reactionMetadata(envelope, STOCK_RESERVATION_REACTION.name), now: new Date() },
+    );
   };
 }
 

@@ -11,9 +11,15 @@ export const orderCodec: EventCodec<OrderEvent> = {
     const type = `orders.v1.${event.type}`;
     switch (event.type) {
       case 'OrderPlaced':
-        return encoded(type, ordersV1.OrderPlaced.encode(ordersV1.OrderPlaced.fromPartial({ ...event.data, lines: [...event.data.lines] })).finish());
+        return encoded(
+          type,
+          ordersV1.OrderPlaced.encode(ordersV1.OrderPlaced.fromPartial({ ...event.data, lines: [...event.data.lines] })).finish(),
+        );
       case 'OrderConfirmed':
-        return encoded(type, ordersV1.OrderConfirmed.encode(ordersV1.OrderConfirmed.fromPartial({ ...event.data, lines: [...event.data.lines] })).finish());
+        return encoded(
+          type,
+          ordersV1.OrderConfirmed.encode(ordersV1.OrderConfirmed.fromPartial({ ...event.data, lines: [...event.data.lines] })).finish(),
+        );
       case 'OrderRejected':
         return encoded(type, ordersV1.OrderRejected.encode(event.data).finish());
       case 'OrderPreparationStarted':

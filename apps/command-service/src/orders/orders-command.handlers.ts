@@ -12,7 +12,14 @@ const SERVICE = 'orders.v1.CommandService';
 
 /** orders.v1.CommandService: each RPC checks its request, then runs one Order command. */
 export function ordersCommandHandlers(executor: CommandExecutor, logger: Logger): ServiceHandlers<ordersV1.CommandServiceServer> {
-  function run<Req extends CommandRequestFields>(method: string, request: Req, encode: (request: Req) => Uint8Array, orderId: string, command: OrderCommand, context: RequestContext) {
+  function run<Req extends CommandRequestFields>(
+    method: string,
+    request: Req,
+    encode: (request: Req) => Uint8Array,
+    orderId: string,
+    command: OrderCommand,
+    context: RequestContext,
+  ) {
     return runCommand(executor, orderAggregate, { method: `${SERVICE}/${method}`, request, encode }, orderId, command, context);
   }
 
@@ -25,10 +32,21 @@ export function ordersCommandHandlers(executor: CommandExecutor, logger: Logger)
   }
 
   /** The lifecycle steps that take nothing but the order id. */
-  function step<Req extends CommandRequestFields & { orderId: string }>(method: string, type: 'StartPreparing' | 'MarkReady' | 'MarkServed', encode: (request: Req) => Uint8Array) {
+  function step<Req extends CommandRequestFields & { orderId: string }>(
+    method: string,
+    type: 'StartPreparing' | 'MarkReady' | 'MarkServed',
+    encode: (request: Req) => Uint8Array,
+  ) {
     return unary(logger, async (request: Req, context) => {
       checked(request);
-      return run(method, request, encode, request.orderId.toLowerCase(), { type, data: { orderId: request.orderId.toLowerCase() } }, context);
+      return run(
+        method,
+        request,
+        encode,
+        request.orderId.toLowerCase(),
+        { type, data: { orderId: request.orderId.toLowerCase() } },
+        context,
+      );
     });
   }
 
@@ -37,21 +55,49 @@ export function ordersCommandHandlers(executor: CommandExecutor, logger: Logger)
       checked(request);
       // A retry with the same request id finds its first result before this id is used.
       const orderId = randomUUID();
-      const reference = { ...(request.reference?.table !== undefined ? { table: request.reference.table } : {}), ...(request.reference?.customer !== undefined ? { customer: request.reference.customer } : {}) };
-      return run('PlaceOrder', request, (r) => ordersV1.PlaceOrderRequest.encode(r).finish(), orderId, {
-        type: 'PlaceOrder',
-        data: { orderId, reference, lines: request.lines.map(({ productId, quantity }) => ({ productId, quantity })), notes: request.notes },
-      }, context);
+      const reference = {
+        ...(request.reference?.table !== undefined ? { table: request.reference.table } : {}),
+        ...(request.reference?.customer !== undefined ? { customer: request.reference.customer } : {}),
+      };
+      return run(
+        'PlaceOrder',
+        request,
+        (r) => ordersV1.PlaceOrderRequest.encode(r).finish(),
+        orderId,
+        {
+          type: 'PlaceOrder',
+          data: {
+            orderId,
+            reference,
+            lines: request.lines.map(({ productId, quantity }) => ({ productId, quantity })),
+            notes: request.notes,
+          },
+        },
+        context,
+      );
     }),
-    startPreparingOrder: step('StartPreparingOrder', 'StartPreparing', (r: ordersV1.StartPreparingOrderRequest) => ordersV1.StartPreparingOrderRequest.encode(r).finish()),
-    markOrderReady: step('MarkOrderReady', 'MarkReady', (r: ordersV1.MarkOrderReadyRequest) => ordersV1.MarkOrderReadyRequest.encode(r).finish()),
-    markOrderServed: step('MarkOrderServed', 'MarkServed', (r: ordersV1.MarkOrderServedRequest) => ordersV1.MarkOrderServedRequest.encode(r).finish()),
+    startPreparingOrder: step('StartPreparingOrder', 'StartPreparing', (r: ordersV1.StartPreparingOrderRequest) =>
+      ordersV1.StartPreparingOrderRequest.encode(r).finish(),
+    ),
+    markOrderReady: step('MarkOrderReady', 'MarkReady', (r: ordersV1.MarkOrderReadyRequest) =>
+      ordersV1.MarkOrderReadyRequest.encode(r).finish(),
+    ),
+    markOrderServed: step('MarkOrderServed', 'MarkServed', (r: ordersV1.MarkOrderServedRequest) =>
+      ordersV1.MarkOrderServedRequest.encode(r).finish(),
+    ),
     cancelOrder: unary(logger, async (request: ordersV1.CancelOrderRequest, context) => {
       checked(request);
-      return run('CancelOrder', request, (r) => ordersV1.CancelOrderRequest.encode(r).finish(), request.orderId.toLowerCase(), {
-        type: 'CancelOrder',
-        data: { orderId: request.orderId.toLowerCase(), reason: request.reason },
-      }, context);
+      return run(
+        'CancelOrder',
+        request,
+        (r) => ordersV1.CancelOrderRequest.encode(r).finish(),
+        request.orderId.toLowerCase(),
+        {
+          type: 'CancelOrder',
+          data: { orderId: request.orderId.toLowerCase(), reason: request.reason },
+        },
+        context,
+      );
     }),
   };
 }

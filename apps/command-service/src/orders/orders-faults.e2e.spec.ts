@@ -1,6 +1,15 @@
 import type { Knex } from 'knex';
 import { catalogV1, ordersV1 } from '@cqrs/contracts';
-import { eventually, isolatedEnvironment, orderFlows, startApp, startCatalogStack, type AppProcess, type CatalogStack, type IsolatedEnvironment } from '@cqrs/testing';
+import {
+  eventually,
+  isolatedEnvironment,
+  orderFlows,
+  startApp,
+  startCatalogStack,
+  type AppProcess,
+  type CatalogStack,
+  type IsolatedEnvironment,
+} from '@cqrs/testing';
 import { createMysql } from '@cqrs/write-store';
 
 jest.setTimeout(300_000);
@@ -21,7 +30,11 @@ beforeAll(async () => {
   isolated = isolatedEnvironment();
   stack = await startCatalogStack({ ...isolated.env, REACTIONS: 'off' });
   flows = orderFlows(stack);
-  mysql = createMysql({ MYSQL_URL: isolated.env['MYSQL_URL'] ?? '', MYSQL_DATABASE: isolated.env['MYSQL_DATABASE'] ?? '', MYSQL_POOL_MAX: 4 });
+  mysql = createMysql({
+    MYSQL_URL: isolated.env['MYSQL_URL'] ?? '',
+    MYSQL_DATABASE: isolated.env['MYSQL_DATABASE'] ?? '',
+    MYSQL_POOL_MAX: 4,
+  });
 });
 
 afterAll(async () => {
@@ -47,7 +60,8 @@ interface StoredEvent {
   payload: Buffer;
 }
 
-const eventsOf = (streamType: string): Promise<StoredEvent[]> => mysql('events').select('stream_id', 'version', 'event_type', 'payload').where('stream_type', streamType).orderBy('position');
+const eventsOf = (streamType: string): Promise<StoredEvent[]> =>
+  mysql('events').select('stream_id', 'version', 'event_type', 'payload').where('stream_type', streamType).orderBy('position');
 
 /** What the event store says: each product's reservations by order, and each order's last event. */
 async function eventStoreFacts() {
@@ -74,7 +88,8 @@ const STATUS_OF_EVENT: Record<string, ordersV1.OrderStatus> = {
 
 async function expectViewsToAgree(orders: ReadonlyArray<{ orderId: string; view: ordersV1.OrderView }>): Promise<void> {
   const { lastOrderEvent } = await eventStoreFacts();
-  for (const { orderId, view } of orders) expect([orderId, view.status]).toEqual([orderId, STATUS_OF_EVENT[lastOrderEvent.get(orderId) ?? '']]);
+  for (const { orderId, view } of orders)
+    expect([orderId, view.status]).toEqual([orderId, STATUS_OF_EVENT[lastOrderEvent.get(orderId) ?? '']]);
 }
 
 describe('orders under contention and through a crash', () => {
@@ -82,7 +97,10 @@ describe('orders under contention and through a crash', () => {
     reactor = await startApp('command-service', reactorEnv());
     const product = await flows.createProduct('Last croissants', 50, 180);
     const acks = await Promise.all(Array.from({ length: 200 }, () => flows.placed([[product, 1]])));
-    const views = await inBatches(acks, 50, async (ack) => ({ orderId: ack.aggregateId, view: await flows.decided(ack.aggregateId, ack.consistencyToken, 120_000) }));
+    const views = await inBatches(acks, 50, async (ack) => ({
+      orderId: ack.aggregateId,
+      view: await flows.decided(ack.aggregateId, ack.consistencyToken, 120_000),
+    }));
 
     expect(views.every(({ view }) => DECIDED.includes(view.status))).toBe(true);
     expect(views.filter(({ view }) => view.status === OrderStatus.ORDER_STATUS_CONFIRMED)).toHaveLength(50);
@@ -91,20 +109,42 @@ describe('orders under contention and through a crash', () => {
     const reservations = facts.reservedByOrder.get(product) ?? new Map<string, number>();
     expect(reservations.size).toBe(50);
     expect([...reservations.values()].every((times) => times === 1)).toBe(true);
-    const confirmed = views.filter(({ view }) => view.status === OrderStatus.ORDER_STATUS_CONFIRMED).map(({ orderId }) => orderId).sort();
+    const confirmed = views
+      .filter(({ view }) => view.status === OrderStatus.ORDER_STATUS_CONFIRMED)
+      .map(({ orderId }) => orderId)
+      .sort();
     expect([...reservations.keys()].sort()).toEqual(confirmed);
     await expectViewsToAgree(views);
-    await eventually(async () => expect((await flows.product(product)).response?.product).toMatchObject({ stock: 50, reservedStock: 50, availableStock: 0, inStock: false }));
+    await eventually(async () =>
+      expect((await flows.product(product)).response?.product).toMatchObject({
+        stock: 50,
+        reservedStock: 50,
+        availableStock: 0,
+        inStock: false,
+      }),
+    );
     await reactor.stop('SIGTERM');
     reactor = undefined;
   });
 
   it('the reacting process killed with SIGKILL in the middle of 500 flows: after a restart every flow completes, no reservation applied twice', async () => {
-    const products = await inBatches(Array.from({ length: 20 }, (_, i) => i), 10, (i) => flows.createProduct(`Dish ${i}`, 30, 100 + i));
-    const lines = (i: number): Array<[string, number]> => [[products[i % 20] as string, 1], [products[(i * 7 + 3) % 20] as string, 1 + (i % 2)]];
+    const products = await inBatches(
+      Array.from({ length: 20 }, (_, i) => i),
+      10,
+      (i) => flows.createProduct(`Dish ${i}`, 30, 100 + i),
+    );
+    const lines = (i: number): Array<[string, number]> => [
+      [products[i % 20] as string, 1],
+      [products[(i * 7 + 3) % 20] as string, 1 + (i % 2)],
+    ];
     // Placed while no process reacts, so the flows are all under way when the reactor starts.
-    const acks = await inBatches(Array.from({ length: 500 }, (_, i) => i), 25, async (i) => ({ i, ack: await flows.placed(lines(i)) }));
-    const reservationEvents = async () => Number(((await mysql('events').count({ n: '*' }).where('stream_type', 'catalog.reservation').first()) as { n: number | string }).n);
+    const acks = await inBatches(
+      Array.from({ length: 500 }, (_, i) => i),
+      25,
+      async (i) => ({ i, ack: await flows.placed(lines(i)) }),
+    );
+    const reservationEvents = async () =>
+      Number(((await mysql('events').count({ n: '*' }).where('stream_type', 'catalog.reservation').first()) as { n: number | string }).n);
     const before = await reservationEvents();
     const outcomes = async () => (await reservationEvents()) - before;
 
@@ -115,7 +155,10 @@ describe('orders under contention and through a crash', () => {
     expect(atKill).toBeLessThan(500);
 
     reactor = await startApp('command-service', reactorEnv());
-    const views = await inBatches(acks, 50, async ({ ack }) => ({ orderId: ack.aggregateId, view: await flows.decided(ack.aggregateId, ack.consistencyToken, 180_000) }));
+    const views = await inBatches(acks, 50, async ({ ack }) => ({
+      orderId: ack.aggregateId,
+      view: await flows.decided(ack.aggregateId, ack.consistencyToken, 180_000),
+    }));
     expect(views.every(({ view }) => DECIDED.includes(view.status))).toBe(true);
     expect(await outcomes()).toBe(500);
 
@@ -124,7 +167,11 @@ describe('orders under contention and through a crash', () => {
     for (const product of products) {
       const reservations = facts.reservedByOrder.get(product) ?? new Map<string, number>();
       expect([...reservations.values()].filter((times) => times !== 1)).toEqual([]);
-      const expected = acks.filter(({ ack }) => confirmed.has(ack.aggregateId)).flatMap(({ i }) => lines(i)).filter(([id]) => id === product).reduce((sum, [, quantity]) => sum + quantity, 0);
+      const expected = acks
+        .filter(({ ack }) => confirmed.has(ack.aggregateId))
+        .flatMap(({ i }) => lines(i))
+        .filter(([id]) => id === product)
+        .reduce((sum, [, quantity]) => sum + quantity, 0);
       expect([product, facts.reserved.get(product) ?? 0]).toEqual([product, expected]);
       expect(expected).toBeLessThanOrEqual(30);
     }

@@ -1,7 +1,15 @@
 import { status as Status, type ClientReadableStream } from '@grpc/grpc-js';
 import { catalogV1, ordersV1 } from '@cqrs/contracts';
 import { errorInfoOf, fieldViolationsOf } from '@cqrs/grpc-kit';
-import { eventually, isolatedEnvironment, orderFlows, startCatalogStack, unaryCall, type CatalogStack, type IsolatedEnvironment } from '@cqrs/testing';
+import {
+  eventually,
+  isolatedEnvironment,
+  orderFlows,
+  startCatalogStack,
+  unaryCall,
+  type CatalogStack,
+  type IsolatedEnvironment,
+} from '@cqrs/testing';
 
 jest.setTimeout(180_000);
 
@@ -23,18 +31,31 @@ afterAll(async () => {
 const { OrderStatus, StockStatus } = ordersV1;
 const eur = (amountMinor: number) => ({ currencyCode: 'EUR', amountMinor });
 const step = (rpc: 'startPreparingOrder' | 'markOrderReady' | 'markOrderServed', orderId: string) =>
-  unaryCall(stack.orderCommands[rpc].bind(stack.orderCommands) as never, { requestId: '', orderId } as never) as Promise<{ response?: { ack?: { consistencyToken: string } }; error?: import('@grpc/grpc-js').ServiceError }>;
-const cancel = (orderId: string, reason = 'changed mind') => unaryCall(stack.orderCommands.cancelOrder.bind(stack.orderCommands), ordersV1.CancelOrderRequest.fromPartial({ orderId, reason }));
+  unaryCall(stack.orderCommands[rpc].bind(stack.orderCommands) as never, { requestId: '', orderId } as never) as Promise<{
+    response?: { ack?: { consistencyToken: string } };
+    error?: import('@grpc/grpc-js').ServiceError;
+  }>;
+const cancel = (orderId: string, reason = 'changed mind') =>
+  unaryCall(stack.orderCommands.cancelOrder.bind(stack.orderCommands), ordersV1.CancelOrderRequest.fromPartial({ orderId, reason }));
 const stockOf = async (productId: string, token = '') => {
   const { response } = await flows.product(productId, token);
   return { stock: response?.product?.stock, reserved: response?.product?.reservedStock, available: response?.product?.availableStock };
 };
-const kitchenIds = async () => (await unaryCall(stack.orderQueries.getKitchenQueue.bind(stack.orderQueries), { pageSize: 100, pageToken: '' })).response?.orders.map((o) => o.orderId) ?? [];
+const kitchenIds = async () =>
+  (await unaryCall(stack.orderQueries.getKitchenQueue.bind(stack.orderQueries), { pageSize: 100, pageToken: '' })).response?.orders.map(
+    (o) => o.orderId,
+  ) ?? [];
 
 describe('an order, choreographed between orders and the catalog', () => {
   it('is confirmed when every line has stock: the stock is reserved, the lines priced as they were', async () => {
     const [espresso, tart] = [await flows.createProduct('Espresso', 10, 250), await flows.createProduct('Tarte Tatin', 3, 650)];
-    const ack = await flows.placed([[espresso, 2], [tart, 1]], { table: '12' });
+    const ack = await flows.placed(
+      [
+        [espresso, 2],
+        [tart, 1],
+      ],
+      { table: '12' },
+    );
     const order = await flows.decided(ack.aggregateId, ack.consistencyToken);
     expect(order).toMatchObject({
       orderId: ack.aggregateId,
@@ -55,14 +76,20 @@ describe('an order, choreographed between orders and the catalog', () => {
 
   it('is rejected when one line lacks stock, and nothing is reserved for any line', async () => {
     const [espresso, tart] = [await flows.createProduct('Espresso', 10, 250), await flows.createProduct('Tarte Tatin', 1, 650)];
-    const ack = await flows.placed([[espresso, 2], [tart, 2]]);
+    const ack = await flows.placed([
+      [espresso, 2],
+      [tart, 2],
+    ]);
     const order = await flows.decided(ack.aggregateId, ack.consistencyToken);
     expect(order).toMatchObject({ status: OrderStatus.ORDER_STATUS_REJECTED, stock: StockStatus.STOCK_STATUS_REJECTED });
     expect(order.reason).toContain(`product ${tart} has 1 available; the order asks for 2`);
     expect(order.timestamps?.rejectedAt).toBeInstanceOf(Date);
     // Read after a later write to each product, so a reservation (had there been one) is in the view.
     for (const productId of [espresso, tart]) {
-      const { response } = await unaryCall(stack.commands.adjustProductStock.bind(stack.commands), catalogV1.AdjustProductStockRequest.fromPartial({ productId, delta: 1, reason: 'recount' }));
+      const { response } = await unaryCall(
+        stack.commands.adjustProductStock.bind(stack.commands),
+        catalogV1.AdjustProductStockRequest.fromPartial({ productId, delta: 1, reason: 'recount' }),
+      );
       expect(await stockOf(productId, response?.ack?.consistencyToken)).toMatchObject({ reserved: 0 });
     }
   });
@@ -83,8 +110,15 @@ describe('an order, choreographed between orders and the catalog', () => {
     expect(error).toBeUndefined();
     await eventually(async () => expect(await stockOf(croissant)).toEqual({ stock: 5, reserved: 0, available: 5 }));
     await eventually(async () => {
-      const { response } = await unaryCall(stack.orderQueries.getOrder.bind(stack.orderQueries), ordersV1.GetOrderRequest.fromPartial({ orderId: ack.aggregateId }));
-      expect(response?.order).toMatchObject({ status: OrderStatus.ORDER_STATUS_CANCELLED, stock: StockStatus.STOCK_STATUS_RELEASED, reason: 'changed mind' });
+      const { response } = await unaryCall(
+        stack.orderQueries.getOrder.bind(stack.orderQueries),
+        ordersV1.GetOrderRequest.fromPartial({ orderId: ack.aggregateId }),
+      );
+      expect(response?.order).toMatchObject({
+        status: OrderStatus.ORDER_STATUS_CANCELLED,
+        stock: StockStatus.STOCK_STATUS_RELEASED,
+        reason: 'changed mind',
+      });
     });
   });
 
@@ -99,7 +133,13 @@ describe('an order, choreographed between orders and the catalog', () => {
     await eventually(async () => expect(await kitchenIds()).not.toContain(ack.aggregateId));
     const served = await step('markOrderServed', ack.aggregateId);
     expect(served.error).toBeUndefined();
-    const { response } = await unaryCall(stack.orderQueries.getOrder.bind(stack.orderQueries), ordersV1.GetOrderRequest.fromPartial({ orderId: ack.aggregateId, consistency: { consistencyToken: served.response?.ack?.consistencyToken ?? '' } }));
+    const { response } = await unaryCall(
+      stack.orderQueries.getOrder.bind(stack.orderQueries),
+      ordersV1.GetOrderRequest.fromPartial({
+        orderId: ack.aggregateId,
+        consistency: { consistencyToken: served.response?.ack?.consistencyToken ?? '' },
+      }),
+    );
     expect(response?.order?.status).toBe(OrderStatus.ORDER_STATUS_SERVED);
     expect(response?.order?.timestamps?.servedAt).toBeInstanceOf(Date);
     await eventually(async () => expect(await stockOf(soup)).toEqual({ stock: 4, reserved: 0, available: 4 }));
@@ -134,7 +174,10 @@ describe('an order, choreographed between orders and the catalog', () => {
     const cake = await flows.createProduct('Cake', 4, 400);
     const ack = await flows.placed([[cake, 3]]);
     await flows.decided(ack.aggregateId, ack.consistencyToken);
-    const { error } = await unaryCall(stack.commands.adjustProductStock.bind(stack.commands), catalogV1.AdjustProductStockRequest.fromPartial({ productId: cake, delta: -2, reason: 'dropped' }));
+    const { error } = await unaryCall(
+      stack.commands.adjustProductStock.bind(stack.commands),
+      catalogV1.AdjustProductStockRequest.fromPartial({ productId: cake, delta: -2, reason: 'dropped' }),
+    );
     expect(error?.code).toBe(Status.FAILED_PRECONDITION);
     expect(errorInfoOf(error?.metadata)?.reason).toBe('STOCK_RESERVED');
   });
@@ -150,7 +193,10 @@ describe('an order, choreographed between orders and the catalog', () => {
       const ids: string[] = [];
       let pageToken = '';
       do {
-        const { response, error } = await unaryCall(stack.orderQueries.listOrders.bind(stack.orderQueries), ordersV1.ListOrdersRequest.fromPartial({ pageSize: 2, ...request, pageToken }));
+        const { response, error } = await unaryCall(
+          stack.orderQueries.listOrders.bind(stack.orderQueries),
+          ordersV1.ListOrdersRequest.fromPartial({ pageSize: 2, ...request, pageToken }),
+        );
         expect(error).toBeUndefined();
         ids.push(...(response?.orders.map((o) => o.orderId) ?? []));
         pageToken = response?.nextPageToken ?? '';
@@ -159,10 +205,15 @@ describe('an order, choreographed between orders and the catalog', () => {
     };
     const newestFirst = acks.map((a) => a.aggregateId).reverse();
     await eventually(async () => expect(await list({ reference: { table } })).toEqual(newestFirst));
-    await eventually(async () => expect(await list({ reference: { table }, status: OrderStatus.ORDER_STATUS_CANCELLED })).toEqual([acks[1]?.aggregateId]));
+    await eventually(async () =>
+      expect(await list({ reference: { table }, status: OrderStatus.ORDER_STATUS_CANCELLED })).toEqual([acks[1]?.aggregateId]),
+    );
     const confirmed = await list({ status: OrderStatus.ORDER_STATUS_CONFIRMED });
     expect(confirmed.filter((id) => newestFirst.includes(id))).toEqual(newestFirst.filter((id) => id !== acks[1]?.aggregateId));
-    const bad = await unaryCall(stack.orderQueries.listOrders.bind(stack.orderQueries), ordersV1.ListOrdersRequest.fromPartial({ reference: { table: ' ' } }));
+    const bad = await unaryCall(
+      stack.orderQueries.listOrders.bind(stack.orderQueries),
+      ordersV1.ListOrdersRequest.fromPartial({ reference: { table: ' ' } }),
+    );
     expect(bad.error?.code).toBe(Status.INVALID_ARGUMENT);
   });
 
@@ -179,10 +230,14 @@ describe('an order, choreographed between orders and the catalog', () => {
       await eventually(() => expect(received.map((o) => o.orderId)).toContain(queued.aggregateId));
       const fresh = await flows.placed([[juice, 2]]);
       await eventually(() =>
-        expect(received.filter((o) => o.orderId === fresh.aggregateId).map((o) => o.status)).toEqual(expect.arrayContaining([OrderStatus.ORDER_STATUS_CONFIRMED])),
+        expect(received.filter((o) => o.orderId === fresh.aggregateId).map((o) => o.status)).toEqual(
+          expect.arrayContaining([OrderStatus.ORDER_STATUS_CONFIRMED]),
+        ),
       );
       await step('startPreparingOrder', fresh.aggregateId);
-      await eventually(() => expect(received.filter((o) => o.orderId === fresh.aggregateId).map((o) => o.status)).toContain(OrderStatus.ORDER_STATUS_PREPARING));
+      await eventually(() =>
+        expect(received.filter((o) => o.orderId === fresh.aggregateId).map((o) => o.status)).toContain(OrderStatus.ORDER_STATUS_PREPARING),
+      );
     } finally {
       call.cancel();
     }

@@ -13,7 +13,12 @@ export function reservationOutcomeReaction(executor: CommandExecutor): (envelope
     const command = commandFor(envelope);
     if (command === undefined) return;
     // A redelivered outcome, or one that comes after a cancellation, changes nothing (the order decides).
-    await executor.execute(orderAggregate, { aggregateId: command.data.orderId, command, metadata: reactionMetadata(envelope, RESERVATION_OUTCOME_REACTION.name), now: new Date() });
+    await executor.execute(orderAggregate, {
+      aggregateId: command.data.orderId,
+      command,
+      metadata: reactionMetadata(envelope, RESERVATION_OUTCOME_REACTION.name),
+      now: new Date(),
+    });
   };
 }
 
@@ -21,12 +26,26 @@ function commandFor(envelope: commonV1.EventEnvelope): OrderCommand | undefined 
   switch (envelope.eventType) {
     case 'catalog.v1.StockReserved': {
       const { orderId, lines } = decodeClamped(catalogV1.StockReserved, envelope.payload);
-      return { type: 'ConfirmOrder', data: { orderId, lines: lines.map((line) => ({ productId: line.productId, quantity: line.quantity, name: line.name, unitPrice: money(line.unitPrice) })) } };
+      return {
+        type: 'ConfirmOrder',
+        data: {
+          orderId,
+          lines: lines.map((line) => ({
+            productId: line.productId,
+            quantity: line.quantity,
+            name: line.name,
+            unitPrice: money(line.unitPrice),
+          })),
+        },
+      };
     }
     case 'catalog.v1.StockReservationRejected': {
       const { orderId, reason } = decodeClamped(catalogV1.StockReservationRejected, envelope.payload);
       // The catalog names every line it could not reserve; the order keeps the first REASON_MAX characters.
-      return { type: 'RejectOrder', data: { orderId, reason: reason.length > REASON_MAX ? `${reason.slice(0, REASON_MAX - 1)}…` : reason } };
+      return {
+        type: 'RejectOrder',
+        data: { orderId, reason: reason.length > REASON_MAX ? `${reason.slice(0, REASON_MAX - 1)}…` : reason },
+      };
     }
     default:
       return undefined;

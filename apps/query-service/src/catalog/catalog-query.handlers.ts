@@ -32,7 +32,15 @@ export function catalogQueryHandlers(
       checkProductId(request.productId);
       const productId = request.productId.toLowerCase();
       const requirement = requirementOf(request.consistency, STREAM_TYPE, productId);
-      const view = await readWhenCaughtUp(requirement, productId, () => queries.get(productId), () => queries.version(requirement?.aggregateId ?? productId), changes, context, options.maxWaitMs);
+      const view = await readWhenCaughtUp(
+        requirement,
+        productId,
+        () => queries.get(productId),
+        () => queries.version(requirement?.aggregateId ?? productId),
+        changes,
+        context,
+        options.maxWaitMs,
+      );
       if (view === undefined || view.deleted) throw new NotFoundError('product', productId);
       return { product: toProductView(view) };
     }),

@@ -15,7 +15,11 @@ const COUNT = 600;
 
 /** Some in USD, some out of stock, created a second apart (creation order is the series order). */
 const created = (i: number) =>
-  productCreatedEvent(i, { price: { currencyCode: i % 5 === 0 ? 'USD' : 'EUR', amountMinor: 100 + ((i * 37) % 500) }, initialStock: i % 4 }, new Date(Date.UTC(2026, 0, 1) + i * 1_000));
+  productCreatedEvent(
+    i,
+    { price: { currencyCode: i % 5 === 0 ? 'USD' : 'EUR', amountMinor: 100 + ((i * 37) % 500) }, initialStock: i % 4 },
+    new Date(Date.UTC(2026, 0, 1) + i * 1_000),
+  );
 
 beforeAll(async () => {
   client = new MongoClient(LOCAL_URLS.MONGODB_URL);
@@ -50,9 +54,19 @@ describe('ProductQueries on FerretDB, with the views the projection writes', () 
   it('lists every product once in each order, with the filters applied', async () => {
     const every = await views();
     const byName = await all((pageToken) => queries().list(catalogV1.ListProductsRequest.fromPartial({ pageToken }), 30));
-    expect(byName.map((v) => v._id)).toEqual([...every].sort((a, b) => (a.nameKey === b.nameKey ? byId(a, b) : a.nameKey < b.nameKey ? -1 : 1)).map((v) => v._id));
+    expect(byName.map((v) => v._id)).toEqual(
+      [...every].sort((a, b) => (a.nameKey === b.nameKey ? byId(a, b) : a.nameKey < b.nameKey ? -1 : 1)).map((v) => v._id),
+    );
 
-    const request = { orderBy: catalogV1.ProductOrderBy.PRODUCT_ORDER_BY_PRICE, descending: true, filter: { minPrice: { currencyCode: 'EUR', amountMinor: 200 }, maxPrice: { currencyCode: 'EUR', amountMinor: 400 }, inStockOnly: true } };
+    const request = {
+      orderBy: catalogV1.ProductOrderBy.PRODUCT_ORDER_BY_PRICE,
+      descending: true,
+      filter: {
+        minPrice: { currencyCode: 'EUR', amountMinor: 200 },
+        maxPrice: { currencyCode: 'EUR', amountMinor: 400 },
+        inStockOnly: true,
+      },
+    };
     const cheapInStock = await all((pageToken) => queries().list(catalogV1.ListProductsRequest.fromPartial({ ...request, pageToken }), 17));
     const expected = every
       .filter((v) => v.inStock && v.price.currencyCode === 'EUR' && v.price.amountMinor >= 200 && v.price.amountMinor <= 400)
@@ -60,18 +74,28 @@ describe('ProductQueries on FerretDB, with the views the projection writes', () 
     expect(cheapInStock.map((v) => v._id)).toEqual(expected.map((v) => v._id));
     expect(expected.length).toBeGreaterThan(50);
 
-    const byCreation = await all((pageToken) => queries().list(catalogV1.ListProductsRequest.fromPartial({ orderBy: catalogV1.ProductOrderBy.PRODUCT_ORDER_BY_CREATED_AT, pageToken }), 100));
+    const byCreation = await all((pageToken) =>
+      queries().list(
+        catalogV1.ListProductsRequest.fromPartial({ orderBy: catalogV1.ProductOrderBy.PRODUCT_ORDER_BY_CREATED_AT, pageToken }),
+        100,
+      ),
+    );
     expect(byCreation.map((v) => v.sku)).toEqual(Array.from({ length: COUNT }, (_, i) => `S-${i}`));
   });
 
-  it.each(['esp', 'tat mad', 'crème financier 12', 'for', 'zzz'])('searches "%s" alike through the postings and by scanning, in creation order', async (query) => {
-    const tokens = queryTokens(query);
-    const expected = (await views()).filter((v) => tokens.every((t) => v.tokens.includes(t))).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || byId(a, b));
-    const throughPostings = new ProductQueries(db, new ViewCatalog(db), { searchScanFromPostings: 1_000_000_000 });
-    const byScanning = new ProductQueries(db, new ViewCatalog(db), { searchScanFromPostings: 0 });
-    expect((await all((token) => throughPostings.search(tokens, token, 20))).map((v) => v._id)).toEqual(expected.map((v) => v._id));
-    expect((await all((token) => byScanning.search(tokens, token, 20))).map((v) => v._id)).toEqual(expected.map((v) => v._id));
-  });
+  it.each(['esp', 'tat mad', 'crème financier 12', 'for', 'zzz'])(
+    'searches "%s" alike through the postings and by scanning, in creation order',
+    async (query) => {
+      const tokens = queryTokens(query);
+      const expected = (await views())
+        .filter((v) => tokens.every((t) => v.tokens.includes(t)))
+        .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || byId(a, b));
+      const throughPostings = new ProductQueries(db, new ViewCatalog(db), { searchScanFromPostings: 1_000_000_000 });
+      const byScanning = new ProductQueries(db, new ViewCatalog(db), { searchScanFromPostings: 0 });
+      expect((await all((token) => throughPostings.search(tokens, token, 20))).map((v) => v._id)).toEqual(expected.map((v) => v._id));
+      expect((await all((token) => byScanning.search(tokens, token, 20))).map((v) => v._id)).toEqual(expected.map((v) => v._id));
+    },
+  );
 
   it('answers a short page with a token to go on when a filter matches too little to fill it within its bucket budget', async () => {
     const sparse = new ProductQueries(db, new ViewCatalog(db), { maxBucketsPerCall: 1 });
@@ -83,7 +107,12 @@ describe('ProductQueries on FerretDB, with the views the projection writes', () 
       return page;
     });
     const expected = (await views()).filter((v) => v.price.currencyCode === 'USD' && v.price.amountMinor >= 590);
-    expect(pages.flatMap((p) => p.products).map((v) => v._id).sort()).toEqual(expected.map((v) => v._id).sort());
+    expect(
+      pages
+        .flatMap((p) => p.products)
+        .map((v) => v._id)
+        .sort(),
+    ).toEqual(expected.map((v) => v._id).sort());
     expect(pages.some((p) => p.products.length < 20 && p.nextPageToken !== '')).toBe(true);
   });
 });

@@ -1,6 +1,12 @@
 import type { Collection, Db } from 'mongodb';
 import { catalogV1 } from '@cqrs/contracts';
-import { PRODUCT_POSTINGS_COLLECTION, productsProjection, SEARCH_SAMPLE_RATE, type ProductPosting, type ProductViewDocument } from '@cqrs/catalog-read-model';
+import {
+  PRODUCT_POSTINGS_COLLECTION,
+  productsProjection,
+  SEARCH_SAMPLE_RATE,
+  type ProductPosting,
+  type ProductViewDocument,
+} from '@cqrs/catalog-read-model';
 import { compareKeys, isBeyond, scanInOrder, type OrderPosition, type ViewCatalog } from '@cqrs/projections';
 import { viewStoreCall } from '@cqrs/view-store';
 import { ValidationError } from '@cqrs/errors';
@@ -49,7 +55,9 @@ export class ProductQueries {
   }
 
   version(productId: string): Promise<number> {
-    return viewStoreCall(async () => (await (await this.collections()).products.findOne({ _id: productId }, { projection: { version: 1 } }))?.version ?? 0);
+    return viewStoreCall(
+      async () => (await (await this.collections()).products.findOne({ _id: productId }, { projection: { version: 1 } }))?.version ?? 0,
+    );
   }
 
   /** The collections in use now (a rebuild swaps them while queries keep being answered). */
@@ -103,12 +111,27 @@ export class ProductQueries {
     // Counting stops where a token is common enough to scan for: FerretDB stops decoding there.
     const enough = Math.ceil(scanFrom / SEARCH_SAMPLE_RATE) + 1;
     const estimates = await Promise.all(
-      tokens.map(async (token) => ({ token, postings: (await postings.find({ sampleToken: token }, { projection: { _id: 1 } }).limit(enough).toArray()).length * SEARCH_SAMPLE_RATE })),
+      tokens.map(async (token) => ({
+        token,
+        postings:
+          (
+            await postings
+              .find({ sampleToken: token }, { projection: { _id: 1 } })
+              .limit(enough)
+              .toArray()
+          ).length * SEARCH_SAMPLE_RATE,
+      })),
     );
     const rarest = estimates.reduce((a, b) => (b.postings < a.postings ? b : a));
     const matches = (view: ProductViewDocument) => !view.deleted && tokens.every((t) => view.tokens.includes(t));
     if (rarest.postings >= scanFrom) {
-      const scan = await scanInOrder<ProductViewDocument>(this.db, collection.collectionName, { order: CREATED, after: positionOf(cursor), want: pageSize + 1, accept: matches, maxBuckets: this.options.maxBucketsPerCall ?? DEFAULT_MAX_BUCKETS_PER_CALL });
+      const scan = await scanInOrder<ProductViewDocument>(this.db, collection.collectionName, {
+        order: CREATED,
+        after: positionOf(cursor),
+        want: pageSize + 1,
+        accept: matches,
+        maxBuckets: this.options.maxBucketsPerCall ?? DEFAULT_MAX_BUCKETS_PER_CALL,
+      });
       return this.pageOf(scan.views, pageSize, CREATED, query, scan.resume);
     }
     const after = positionOf(cursor);
@@ -125,12 +148,20 @@ export class ProductQueries {
   }
 
   /** The first `pageSize` views, and a token after the last one when there is more (or where a short scan stopped). */
-  private pageOf(views: readonly ProductViewDocument[], pageSize: number, order: ProductOrder, query: string, resume?: OrderPosition): Page {
+  private pageOf(
+    views: readonly ProductViewDocument[],
+    pageSize: number,
+    order: ProductOrder,
+    query: string,
+    resume?: OrderPosition,
+  ): Page {
     const products = views.slice(0, pageSize);
     const last = products[products.length - 1];
     const lastKey = last === undefined ? undefined : order.key(last);
-    if (views.length > pageSize && lastKey !== undefined) return { products, nextPageToken: encodePageToken({ query, key: lastKey[0], id: lastKey[1] }) };
-    if (resume !== undefined) return { products, nextPageToken: encodePageToken({ query, key: resume.key[0], id: resume.key[1], inclusive: resume.inclusive }) };
+    if (views.length > pageSize && lastKey !== undefined)
+      return { products, nextPageToken: encodePageToken({ query, key: lastKey[0], id: lastKey[1] }) };
+    if (resume !== undefined)
+      return { products, nextPageToken: encodePageToken({ query, key: resume.key[0], id: resume.key[1], inclusive: resume.inclusive }) };
     return { products, nextPageToken: '' };
   }
 

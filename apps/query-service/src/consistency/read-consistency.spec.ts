@@ -50,7 +50,9 @@ describe('waitForView', () => {
     const { changes } = fakeChanges();
     let calls = 0;
     // No notification ever arrives, but the view catches up during the wait.
-    await expect(waitForView({ aggregateId: 'a', version: 2 }, async () => (++calls > 1 ? 2 : 1), changes, context(300), 10_000)).resolves.toBeUndefined();
+    await expect(
+      waitForView({ aggregateId: 'a', version: 2 }, async () => (++calls > 1 ? 2 : 1), changes, context(300), 10_000),
+    ).resolves.toBeUndefined();
   });
 });
 
@@ -64,7 +66,9 @@ describe('readWhenCaughtUp', () => {
     const { changes } = fakeChanges();
     const { reads, read } = views([3]);
     const versionOfRequired = jest.fn(async () => 3);
-    await expect(readWhenCaughtUp({ aggregateId: 'a', version: 3 }, 'a', read, versionOfRequired, changes, context(30_000), 1_000)).resolves.toEqual({ id: 'a', version: 3 });
+    await expect(
+      readWhenCaughtUp({ aggregateId: 'a', version: 3 }, 'a', read, versionOfRequired, changes, context(30_000), 1_000),
+    ).resolves.toEqual({ id: 'a', version: 3 });
     expect(reads).toHaveLength(1);
     expect(versionOfRequired).not.toHaveBeenCalled();
   });
@@ -83,7 +87,9 @@ describe('readWhenCaughtUp', () => {
     const { changes } = fakeChanges();
     const { reads, read } = views([1]);
     const versionOfRequired = jest.fn(async () => 7);
-    await expect(readWhenCaughtUp({ aggregateId: 'b', version: 7 }, 'a', read, versionOfRequired, changes, context(30_000), 1_000)).resolves.toEqual({ id: 'a', version: 1 });
+    await expect(
+      readWhenCaughtUp({ aggregateId: 'b', version: 7 }, 'a', read, versionOfRequired, changes, context(30_000), 1_000),
+    ).resolves.toEqual({ id: 'a', version: 1 });
     expect(versionOfRequired).toHaveBeenCalledTimes(1);
     expect(reads).toHaveLength(1);
   });
@@ -91,7 +97,10 @@ describe('readWhenCaughtUp', () => {
   it('reads once without a requirement', async () => {
     const { changes } = fakeChanges();
     const { reads, read } = views([5]);
-    await expect(readWhenCaughtUp(undefined, 'a', read, async () => 0, changes, context(30_000), 1_000)).resolves.toEqual({ id: 'a', version: 5 });
+    await expect(readWhenCaughtUp(undefined, 'a', read, async () => 0, changes, context(30_000), 1_000)).resolves.toEqual({
+      id: 'a',
+      version: 5,
+    });
     expect(reads).toHaveLength(1);
   });
 });

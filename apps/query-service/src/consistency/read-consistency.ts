@@ -15,19 +15,28 @@ export interface ReadRequirement {
  * Turns a request's ReadConsistency into a requirement: a consistency token names its aggregate;
  * a bare min_version applies to the aggregate the read is about (`subjectId`), if any.
  */
-export function requirementOf(consistency: commonV1.ReadConsistency | undefined, streamType: string, subjectId?: string): ReadRequirement | undefined {
+export function requirementOf(
+  consistency: commonV1.ReadConsistency | undefined,
+  streamType: string,
+  subjectId?: string,
+): ReadRequirement | undefined {
   if (consistency === undefined) return undefined;
   if (consistency.consistencyToken !== '') {
     const token = decodeConsistencyToken(consistency.consistencyToken);
     const prefix = `${streamType}-`;
     if (token === undefined || !token.streamId.startsWith(prefix)) {
-      throw new ValidationError([{ field: 'consistency.consistency_token', description: 'is not a token from a command acknowledgement of this service' }]);
+      throw new ValidationError([
+        { field: 'consistency.consistency_token', description: 'is not a token from a command acknowledgement of this service' },
+      ]);
     }
     return { aggregateId: token.streamId.slice(prefix.length), version: Math.max(token.version, consistency.minVersion) };
   }
   if (consistency.minVersion < 0) throw new ValidationError([{ field: 'consistency.min_version', description: 'must be zero or more' }]);
   if (consistency.minVersion === 0) return undefined;
-  if (subjectId === undefined) throw new ValidationError([{ field: 'consistency.min_version', description: 'applies to a read of one aggregate; use consistency_token here' }]);
+  if (subjectId === undefined)
+    throw new ValidationError([
+      { field: 'consistency.min_version', description: 'applies to a read of one aggregate; use consistency_token here' },
+    ]);
   return { aggregateId: subjectId, version: consistency.minVersion };
 }
 
@@ -45,7 +54,13 @@ export async function waitForView(
 ): Promise<void> {
   if (requirement === undefined) return;
   let version = 0;
-  const reached = await waitUntil(requirement.aggregateId, async () => (version = await currentVersion()) >= requirement.version, changes, context, maxWaitMs);
+  const reached = await waitUntil(
+    requirement.aggregateId,
+    async () => (version = await currentVersion()) >= requirement.version,
+    changes,
+    context,
+    maxWaitMs,
+  );
   if (!reached) throw behind(requirement, version, changes.live);
 }
 
@@ -77,7 +92,13 @@ export async function readWhenCaughtUp<View extends { readonly version: number }
  * until it holds (true) or the call's deadline (at most maxWaitMs) comes, or notifications are
  * down so nothing could wake the wait (false).
  */
-export async function waitUntil(aggregateId: string, holds: () => Promise<boolean>, changes: ViewChanges, context: RequestContext, maxWaitMs: number): Promise<boolean> {
+export async function waitUntil(
+  aggregateId: string,
+  holds: () => Promise<boolean>,
+  changes: ViewChanges,
+  context: RequestContext,
+  maxWaitMs: number,
+): Promise<boolean> {
   // A notification may arrive while the view is being read: it is remembered, not lost.
   let notified = false;
   let wake: () => void = () => undefined;
@@ -113,7 +134,12 @@ function behind(requirement: ReadRequirement, current: number, live: boolean): I
       (live ? '; retry, or allow a longer deadline' : '; the view-change notifications are unavailable, so this read cannot wait'),
     {
       reason: 'VIEW_NOT_CAUGHT_UP',
-      metadata: { aggregate_id: requirement.aggregateId, current_version: String(current), required_version: String(requirement.version), notifications: live ? 'up' : 'down' },
+      metadata: {
+        aggregate_id: requirement.aggregateId,
+        current_version: String(current),
+        required_version: String(requirement.version),
+        notifications: live ? 'up' : 'down',
+      },
     },
   );
 }

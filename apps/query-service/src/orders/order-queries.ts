@@ -1,5 +1,12 @@
 import type { Collection, Db } from 'mongodb';
-import { KITCHEN_STATUSES, ordersProjection, referenceKeyOf, statusKeyPrefix, type OrderStatusName, type OrderViewDocument } from '@cqrs/orders-read-model';
+import {
+  KITCHEN_STATUSES,
+  ordersProjection,
+  referenceKeyOf,
+  statusKeyPrefix,
+  type OrderStatusName,
+  type OrderViewDocument,
+} from '@cqrs/orders-read-model';
 import { scanInOrder, type OrderKey, type OrderPosition, type ViewCatalog } from '@cqrs/projections';
 import { viewStoreCall } from '@cqrs/view-store';
 import { decodePageToken, encodePageToken, queryFingerprint, type PageCursor } from '../paging/page-token';
@@ -44,24 +51,40 @@ export class OrderQueries {
   }
 
   version(orderId: string): Promise<number> {
-    return viewStoreCall(async () => (await (await this.collection()).findOne({ _id: orderId }, { projection: { version: 1 } }))?.version ?? 0);
+    return viewStoreCall(
+      async () => (await (await this.collection()).findOne({ _id: orderId }, { projection: { version: 1 } }))?.version ?? 0,
+    );
   }
 
   list(filter: OrderListFilter, pageToken: string, pageSize: number): Promise<OrderPage> {
     return viewStoreCall(async () => {
       const referenceKey = filter.reference === undefined ? undefined : referenceKeyOf(filter.reference);
       // The narrower key range first: a reference holds few orders, a status may hold many.
-      const [order, prefix] = referenceKey !== undefined ? [orderNamed('reference'), statusKeyPrefix(referenceKey)] : filter.status !== undefined ? [orderNamed('status'), statusKeyPrefix(filter.status)] : [orderNamed('placed'), undefined];
-      const accept = (view: OrderViewDocument) => (filter.status === undefined || view.status === filter.status) && (referenceKey === undefined || view.referenceKey === referenceKey);
+      const [order, prefix] =
+        referenceKey !== undefined
+          ? [orderNamed('reference'), statusKeyPrefix(referenceKey)]
+          : filter.status !== undefined
+            ? [orderNamed('status'), statusKeyPrefix(filter.status)]
+            : [orderNamed('placed'), undefined];
+      const accept = (view: OrderViewDocument) =>
+        (filter.status === undefined || view.status === filter.status) &&
+        (referenceKey === undefined || view.referenceKey === referenceKey);
       const query = queryFingerprint(['orders', filter.status ?? null, referenceKey ?? null]);
-      return this.page(order, query, pageToken, pageSize, { descending: true, accept, ...(prefix !== undefined ? { start: [`${prefix}${PREFIX_END}`, ''] as OrderKey, end: [prefix, ''] as OrderKey } : {}) });
+      return this.page(order, query, pageToken, pageSize, {
+        descending: true,
+        accept,
+        ...(prefix !== undefined ? { start: [`${prefix}${PREFIX_END}`, ''] as OrderKey, end: [prefix, ''] as OrderKey } : {}),
+      });
     });
   }
 
   /** Confirmed and preparing orders, oldest confirmation first. */
   kitchenQueue(pageToken: string, pageSize: number): Promise<OrderPage> {
     return viewStoreCall(() =>
-      this.page(orderNamed('kitchen'), queryFingerprint(['kitchen']), pageToken, pageSize, { descending: false, accept: (view) => KITCHEN_STATUSES.includes(view.status) }),
+      this.page(orderNamed('kitchen'), queryFingerprint(['kitchen']), pageToken, pageSize, {
+        descending: false,
+        accept: (view) => KITCHEN_STATUSES.includes(view.status),
+      }),
     );
   }
 
@@ -85,8 +108,13 @@ export class OrderQueries {
     });
     const orders = scan.views.slice(0, pageSize);
     const lastKey = orders.length === 0 ? undefined : order.key(orders[orders.length - 1] as OrderViewDocument);
-    if (scan.views.length > pageSize && lastKey !== undefined) return { orders, nextPageToken: encodePageToken({ query, key: lastKey[0], id: lastKey[1] }) };
-    if (scan.resume !== undefined) return { orders, nextPageToken: encodePageToken({ query, key: scan.resume.key[0], id: scan.resume.key[1], inclusive: scan.resume.inclusive }) };
+    if (scan.views.length > pageSize && lastKey !== undefined)
+      return { orders, nextPageToken: encodePageToken({ query, key: lastKey[0], id: lastKey[1] }) };
+    if (scan.resume !== undefined)
+      return {
+        orders,
+        nextPageToken: encodePageToken({ query, key: scan.resume.key[0], id: scan.resume.key[1], inclusive: scan.resume.inclusive }),
+      };
     return { orders, nextPageToken: '' };
   }
 

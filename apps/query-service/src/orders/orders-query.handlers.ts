@@ -36,7 +36,13 @@ export function ordersQueryHandlers(
       await waitForView(requirement, () => queries.version(requirement?.aggregateId ?? orderId), changes, context, options.maxWaitMs);
       let view = await queries.get(orderId);
       if (request.waitUntilDecided) {
-        const decided = await waitUntil(orderId, async () => isDecided((view = await queries.get(orderId))), changes, context, options.maxWaitMs);
+        const decided = await waitUntil(
+          orderId,
+          async () => isDecided((view = await queries.get(orderId))),
+          changes,
+          context,
+          options.maxWaitMs,
+        );
         if (!decided && view !== undefined) throw undecided(view, changes.live);
       }
       if (view === undefined) throw new NotFoundError('order', orderId);
@@ -121,13 +127,17 @@ const STATUS_NAMES: Record<number, OrderStatusName | undefined> = {
 function listFilterOf(request: ordersV1.ListOrdersRequest): OrderListFilter {
   const violations: FieldViolation[] = [];
   const status = STATUS_NAMES[request.status];
-  if (request.status !== ordersV1.OrderStatus.ORDER_STATUS_UNSPECIFIED && status === undefined) violations.push({ field: 'status', description: 'is not a known order status' });
+  if (request.status !== ordersV1.OrderStatus.ORDER_STATUS_UNSPECIFIED && status === undefined)
+    violations.push({ field: 'status', description: 'is not a known order status' });
   const { table, customer } = request.reference ?? {};
-  if (request.reference !== undefined && (table ?? customer ?? '').trim() === '') violations.push({ field: 'reference', description: 'must name a table or a customer when set' });
+  if (request.reference !== undefined && (table ?? customer ?? '').trim() === '')
+    violations.push({ field: 'reference', description: 'must name a table or a customer when set' });
   if (violations.length > 0) throw new ValidationError(violations);
   return {
     ...(status !== undefined ? { status } : {}),
-    ...(request.reference !== undefined ? { reference: table !== undefined ? { table: table.trim() } : { customer: (customer ?? '').trim() } } : {}),
+    ...(request.reference !== undefined
+      ? { reference: table !== undefined ? { table: table.trim() } : { customer: (customer ?? '').trim() } }
+      : {}),
   };
 }
 
@@ -138,7 +148,8 @@ function isDecided(view: OrderViewDocument | undefined): boolean {
 
 function undecided(view: OrderViewDocument, live: boolean): IllegalStateError {
   return new IllegalStateError(
-    `order ${view._id} is still placed, not yet confirmed or rejected` + (live ? '; retry, or allow a longer deadline' : '; the view-change notifications are unavailable, so this read cannot wait'),
+    `order ${view._id} is still placed, not yet confirmed or rejected` +
+      (live ? '; retry, or allow a longer deadline' : '; the view-change notifications are unavailable, so this read cannot wait'),
     { reason: 'ORDER_NOT_DECIDED', metadata: { order_id: view._id, status: view.status, notifications: live ? 'up' : 'down' } },
   );
 }

@@ -40,9 +40,18 @@ export function decodePageToken(token: string, query: string): PageCursor | unde
   } catch {
     parsed = undefined;
   }
-  if (!Array.isArray(parsed) || ![3, 4].includes(parsed.length) || typeof parsed[2] !== 'string' || !['string', 'number'].includes(typeof parsed[1]) || ![undefined, 1].includes(parsed[3])) {
+  if (
+    !Array.isArray(parsed) ||
+    ![3, 4].includes(parsed.length) ||
+    typeof parsed[2] !== 'string' ||
+    !['string', 'number'].includes(typeof parsed[1]) ||
+    ![undefined, 1].includes(parsed[3])
+  ) {
     throw new ValidationError([{ field: 'page_token', description: 'is not a page token from this service' }]);
   }
-  if (parsed[0] !== query) throw new ValidationError([{ field: 'page_token', description: 'belongs to a different query (order, filter or search words changed)' }]);
+  if (parsed[0] !== query)
+    throw new ValidationError([
+      { field: 'page_token', description: 'belongs to a different query (order, filter or search words changed)' },
+    ]);
   return { query, key: parsed[1] as string | number, id: parsed[2], inclusive: parsed[3] === 1 };
 }

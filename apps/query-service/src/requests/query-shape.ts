@@ -20,9 +20,13 @@ export function checkShape(request: object): void {
 /** A search's words: at most SEARCH_MAX_WORDS distinct ones, each of minLength or more. */
 export function checkSearchWords(tokens: readonly string[], minLength: number): void {
   if (tokens.length === 0 || tokens.some((t) => t.length < minLength)) {
-    throw new ValidationError([{ field: 'query', description: `must have at least one word, each of ${minLength} or more letters or digits` }]);
+    throw new ValidationError([
+      { field: 'query', description: `must have at least one word, each of ${minLength} or more letters or digits` },
+    ]);
   }
   if (tokens.length > SEARCH_MAX_WORDS) {
-    throw new ValidationError([{ field: 'query', description: `must have at most ${SEARCH_MAX_WORDS} different words (got ${tokens.length})` }]);
+    throw new ValidationError([
+      { field: 'query', description: `must have at most ${SEARCH_MAX_WORDS} different words (got ${tokens.length})` },
+    ]);
   }
 }

@@ -1,6 +1,16 @@
 export { moneyViolations } from './money';
 export type { Money } from './money';
-export type { AdjustProductStock, ChangeProductPrice, ConsumeStock, CreateProduct, DeleteProduct, ProductCommand, ReleaseStock, ReserveStock, UpdateProductDetails } from './product.commands';
+export type {
+  AdjustProductStock,
+  ChangeProductPrice,
+  ConsumeStock,
+  CreateProduct,
+  DeleteProduct,
+  ProductCommand,
+  ReleaseStock,
+  ReserveStock,
+  UpdateProductDetails,
+} from './product.commands';
 export { PRODUCT_RESOURCE, productDecider } from './product.decider';
 export type {
   ProductCreated,

@@ -15,4 +15,12 @@ export type DeleteProduct = Message<'DeleteProduct', { productId: string; reason
 export type ReserveStock = Message<'ReserveStock', { productId: string; orderId: string; quantity: number }>;
 export type ReleaseStock = Message<'ReleaseStock', { productId: string; orderId: string; quantity: number }>;
 export type ConsumeStock = Message<'ConsumeStock', { productId: string; orderId: string; quantity: number }>;
-export type ProductCommand = CreateProduct | UpdateProductDetails | ChangeProductPrice | AdjustProductStock | DeleteProduct | ReserveStock | ReleaseStock | ConsumeStock;
+export type ProductCommand =
+  | CreateProduct
+  | UpdateProductDetails
+  | ChangeProductPrice
+  | AdjustProductStock
+  | DeleteProduct
+  | ReserveStock
+  | ReleaseStock
+  | ConsumeStock;

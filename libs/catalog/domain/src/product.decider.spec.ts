@@ -13,11 +13,22 @@ const created: ProductCreated = {
   data: { productId, sku: 'ESP-1', name: 'Espresso', description: 'Short and strong', price: eur(250), initialStock: 10 },
 };
 const deleted: ProductDeleted = { type: 'ProductDeleted', data: { productId, reason: 'discontinued' } };
-const stockIs = (stock: number): ProductEvent => ({ type: 'ProductStockAdjusted', data: { productId, delta: stock - 10, reason: '', stock } });
+const stockIs = (stock: number): ProductEvent => ({
+  type: 'ProductStockAdjusted',
+  data: { productId, delta: stock - 10, reason: '', stock },
+});
 
 const create = (overrides: Partial<Extract<ProductCommand, { type: 'CreateProduct' }>['data']> = {}): ProductCommand => ({
   type: 'CreateProduct',
-  data: { productId, sku: ' esp-1 ', name: '  Espresso ', description: 'Short and strong', price: eur(250), initialStock: 10, ...overrides },
+  data: {
+    productId,
+    sku: ' esp-1 ',
+    name: '  Espresso ',
+    description: 'Short and strong',
+    price: eur(250),
+    initialStock: 10,
+    ...overrides,
+  },
 });
 
 function violationsOf(command: ProductCommand, events: ProductEvent[] = []): string[] {
@@ -36,7 +47,15 @@ describe('Product', () => {
 
     it('reports every bad field at once', () => {
       expect(
-        violationsOf(create({ sku: 'no spaces!', name: '   ', description: 'x'.repeat(5_001), price: { currencyCode: 'EURO', amountMinor: -1 }, initialStock: -3 })),
+        violationsOf(
+          create({
+            sku: 'no spaces!',
+            name: '   ',
+            description: 'x'.repeat(5_001),
+            price: { currencyCode: 'EURO', amountMinor: -1 },
+            initialStock: -3,
+          }),
+        ),
       ).toEqual(['sku', 'name', 'description', 'price.currency_code', 'price.amount_minor', 'initial_stock']);
     });
 
@@ -45,12 +64,16 @@ describe('Product', () => {
     });
 
     it('accepts a name of exactly 200 characters and refuses 201', () => {
-      given([]).when(create({ name: 'n'.repeat(200) })).then([{ ...created, data: { ...created.data, name: 'n'.repeat(200) } }]);
+      given([])
+        .when(create({ name: 'n'.repeat(200) }))
+        .then([{ ...created, data: { ...created.data, name: 'n'.repeat(200) } }]);
       expect(violationsOf(create({ name: 'n'.repeat(201) }))).toEqual(['name']);
     });
 
     it('accepts a free product and a fractional-less currency', () => {
-      given([]).when(create({ price: { currencyCode: 'JPY', amountMinor: 0 } })).then([{ ...created, data: { ...created.data, price: { currencyCode: 'JPY', amountMinor: 0 } } }]);
+      given([])
+        .when(create({ price: { currencyCode: 'JPY', amountMinor: 0 } }))
+        .then([{ ...created, data: { ...created.data, price: { currencyCode: 'JPY', amountMinor: 0 } } }]);
     });
 
     it('refuses a product that already exists', () => {
@@ -66,7 +89,9 @@ describe('Product', () => {
     });
 
     it('records nothing when nothing changes', () => {
-      given([created]).when({ type: 'UpdateProductDetails', data: { productId, name: 'Espresso ' } }).then([]);
+      given([created])
+        .when({ type: 'UpdateProductDetails', data: { productId, name: 'Espresso ' } })
+        .then([]);
     });
 
     it('refuses an update that names no field', () => {
@@ -78,7 +103,9 @@ describe('Product', () => {
     });
 
     it('refuses an unknown product with NOT_FOUND', () => {
-      given([]).when({ type: 'UpdateProductDetails', data: { productId, name: 'x' } }).thenThrows(NotFoundError);
+      given([])
+        .when({ type: 'UpdateProductDetails', data: { productId, name: 'x' } })
+        .thenThrows(NotFoundError);
     });
   });
 
@@ -90,14 +117,15 @@ describe('Product', () => {
     });
 
     it('records nothing for the same price', () => {
-      given([created]).when({ type: 'ChangeProductPrice', data: { productId, price: eur(250) } }).then([]);
+      given([created])
+        .when({ type: 'ChangeProductPrice', data: { productId, price: eur(250) } })
+        .then([]);
     });
 
     it('refuses a negative price or an unknown currency', () => {
-      expect(violationsOf({ type: 'ChangeProductPrice', data: { productId, price: { currencyCode: 'XYZ', amountMinor: -5 } } }, [created])).toEqual([
-        'price.currency_code',
-        'price.amount_minor',
-      ]);
+      expect(
+        violationsOf({ type: 'ChangeProductPrice', data: { productId, price: { currencyCode: 'XYZ', amountMinor: -5 } } }, [created]),
+      ).toEqual(['price.currency_code', 'price.amount_minor']);
     });
 
     it('uses the latest price after several changes', () => {
@@ -129,26 +157,37 @@ describe('Product', () => {
     });
 
     it('refuses an over-long reason', () => {
-      expect(violationsOf({ type: 'AdjustProductStock', data: { productId, delta: 1, reason: 'r'.repeat(501) } }, [created])).toEqual(['reason']);
+      expect(violationsOf({ type: 'AdjustProductStock', data: { productId, delta: 1, reason: 'r'.repeat(501) } }, [created])).toEqual([
+        'reason',
+      ]);
     });
   });
 
   describe('DeleteProduct', () => {
     it('deletes an active product', () => {
-      given([created]).when({ type: 'DeleteProduct', data: { productId, reason: ' discontinued' } }).then([deleted]);
+      given([created])
+        .when({ type: 'DeleteProduct', data: { productId, reason: ' discontinued' } })
+        .then([deleted]);
     });
 
     it('refuses an unknown product with NOT_FOUND', () => {
-      given([]).when({ type: 'DeleteProduct', data: { productId, reason: '' } }).thenThrows(NotFoundError);
+      given([])
+        .when({ type: 'DeleteProduct', data: { productId, reason: '' } })
+        .thenThrows(NotFoundError);
     });
   });
 
   describe('stock reserved for orders', () => {
     const orderId = '7d0c4d3e-3b1f-4a8e-9f3a-5c2e1b0a9d8c';
-    const reserved = (quantity: number, total: number): ProductEvent => ({ type: 'ProductStockReserved', data: { productId, orderId, quantity, reserved: total } });
+    const reserved = (quantity: number, total: number): ProductEvent => ({
+      type: 'ProductStockReserved',
+      data: { productId, orderId, quantity, reserved: total },
+    });
 
     it('reserves what is available and counts it as reserved, not taken', () => {
-      given([created]).when({ type: 'ReserveStock', data: { productId, orderId, quantity: 10 } }).then([reserved(10, 10)]);
+      given([created])
+        .when({ type: 'ReserveStock', data: { productId, orderId, quantity: 10 } })
+        .then([reserved(10, 10)]);
     });
 
     it('refuses to reserve more than is available (on hand less reserved)', () => {
@@ -201,9 +240,16 @@ describe('Product', () => {
     const stockLimit = (err: IllegalStateError) => expect(err.reason).toBe('STOCK_LIMIT_EXCEEDED');
 
     it('accepts a price and a stock right at the bounds and refuses one past them', () => {
-      given([]).when(create({ price: eur(AMOUNT_MINOR_MAX), initialStock: UNITS_MAX })).then([{ ...created, data: { ...created.data, price: eur(AMOUNT_MINOR_MAX), initialStock: UNITS_MAX } }]);
-      expect(violationsOf(create({ price: eur(AMOUNT_MINOR_MAX + 1), initialStock: UNITS_MAX + 1 }))).toEqual(['price.amount_minor', 'initial_stock']);
-      expect(violationsOf({ type: 'ChangeProductPrice', data: { productId, price: eur(Number.MAX_SAFE_INTEGER) } }, [created])).toEqual(['price.amount_minor']);
+      given([])
+        .when(create({ price: eur(AMOUNT_MINOR_MAX), initialStock: UNITS_MAX }))
+        .then([{ ...created, data: { ...created.data, price: eur(AMOUNT_MINOR_MAX), initialStock: UNITS_MAX } }]);
+      expect(violationsOf(create({ price: eur(AMOUNT_MINOR_MAX + 1), initialStock: UNITS_MAX + 1 }))).toEqual([
+        'price.amount_minor',
+        'initial_stock',
+      ]);
+      expect(violationsOf({ type: 'ChangeProductPrice', data: { productId, price: eur(Number.MAX_SAFE_INTEGER) } }, [created])).toEqual([
+        'price.amount_minor',
+      ]);
     });
 
     it('refuses a delta past the bound (2^53 - 1 included) as a bad field', () => {
@@ -212,22 +258,37 @@ describe('Product', () => {
     });
 
     it('takes stock up to the bound, and refuses an increase past it', () => {
-      given([created, stockIs(UNITS_MAX - 1)]).when(adjust(1)).then([{ type: 'ProductStockAdjusted', data: { productId, delta: 1, reason: '', stock: UNITS_MAX } }]);
-      given([created, stockIs(UNITS_MAX)]).when(adjust(1)).thenThrows(IllegalStateError, stockLimit);
-      given([created, stockIs(10)]).when(adjust(UNITS_MAX)).thenThrows(IllegalStateError, stockLimit);
+      given([created, stockIs(UNITS_MAX - 1)])
+        .when(adjust(1))
+        .then([{ type: 'ProductStockAdjusted', data: { productId, delta: 1, reason: '', stock: UNITS_MAX } }]);
+      given([created, stockIs(UNITS_MAX)])
+        .when(adjust(1))
+        .thenThrows(IllegalStateError, stockLimit);
+      given([created, stockIs(10)])
+        .when(adjust(UNITS_MAX))
+        .thenThrows(IllegalStateError, stockLimit);
     });
 
     it('lets stock stored past the bound by older code go down, never up', () => {
       const legacy = stockIs(Number.MAX_SAFE_INTEGER);
-      given([created, legacy]).when(adjust(-1)).then([{ type: 'ProductStockAdjusted', data: { productId, delta: -1, reason: '', stock: Number.MAX_SAFE_INTEGER - 1 } }]);
+      given([created, legacy])
+        .when(adjust(-1))
+        .then([{ type: 'ProductStockAdjusted', data: { productId, delta: -1, reason: '', stock: Number.MAX_SAFE_INTEGER - 1 } }]);
       given([created, legacy]).when(adjust(1)).thenThrows(IllegalStateError, stockLimit);
     });
 
     it('refuses a quantity past the bound, and a reservation that would take reserved past it', () => {
       const orderId = '7d0c4d3e-3b1f-4a8e-9f3a-5c2e1b0a9d8c';
-      given([created]).when({ type: 'ReserveStock', data: { productId, orderId, quantity: UNITS_MAX + 1 } }).thenThrows(ValidationError);
-      const legacy: ProductEvent[] = [stockIs(Number.MAX_SAFE_INTEGER), { type: 'ProductStockReserved', data: { productId, orderId, quantity: UNITS_MAX, reserved: UNITS_MAX } }];
-      given([created, ...legacy]).when({ type: 'ReserveStock', data: { productId, orderId, quantity: 1 } }).thenThrows(IllegalStateError, stockLimit);
+      given([created])
+        .when({ type: 'ReserveStock', data: { productId, orderId, quantity: UNITS_MAX + 1 } })
+        .thenThrows(ValidationError);
+      const legacy: ProductEvent[] = [
+        stockIs(Number.MAX_SAFE_INTEGER),
+        { type: 'ProductStockReserved', data: { productId, orderId, quantity: UNITS_MAX, reserved: UNITS_MAX } },
+      ];
+      given([created, ...legacy])
+        .when({ type: 'ReserveStock', data: { productId, orderId, quantity: 1 } })
+        .thenThrows(IllegalStateError, stockLimit);
     });
   });
 

@@ -1,7 +1,25 @@
 import type { Decider } from '@cqrs/decider';
-import { AlreadyExistsError, IllegalStateError, isWithin, NotFoundError, UNITS_MAX, ValidationError, type FieldViolation } from '@cqrs/errors';
+import {
+  AlreadyExistsError,
+  IllegalStateError,
+  isWithin,
+  NotFoundError,
+  UNITS_MAX,
+  ValidationError,
+  type FieldViolation,
+} from '@cqrs/errors';
 import { moneyViolations } from './money';
-import type { AdjustProductStock, ChangeProductPrice, ConsumeStock, CreateProduct, DeleteProduct, ProductCommand, ReleaseStock, ReserveStock, UpdateProductDetails } from './product.commands';
+import type {
+  AdjustProductStock,
+  ChangeProductPrice,
+  ConsumeStock,
+  CreateProduct,
+  DeleteProduct,
+  ProductCommand,
+  ReleaseStock,
+  ReserveStock,
+  UpdateProductDetails,
+} from './product.commands';
 import type { ProductEvent } from './product.events';
 import { checkDescription, checkName, checkReason, checkSku, throwIfAny } from './product.rules';
 import type { ActiveProduct, ProductState } from './product.state';
@@ -46,9 +64,11 @@ function create(command: CreateProduct, state: ProductState): ProductEvent[] {
   const name = checkName(command.data.name, violations);
   const description = checkDescription(command.data.description, violations);
   violations.push(...moneyViolations(price, 'price'));
-  if (!isWithin(initialStock, 0, UNITS_MAX)) violations.push({ field: 'initial_stock', description: `must be a whole number from 0 to ${UNITS_MAX}` });
+  if (!isWithin(initialStock, 0, UNITS_MAX))
+    violations.push({ field: 'initial_stock', description: `must be a whole number from 0 to ${UNITS_MAX}` });
   throwIfAny(violations);
-  if (state.status !== 'Empty') throw new AlreadyExistsError(`product ${productId} already exists`, { metadata: { product_id: productId } });
+  if (state.status !== 'Empty')
+    throw new AlreadyExistsError(`product ${productId} already exists`, { metadata: { product_id: productId } });
   if (price === undefined) throw new ValidationError([{ field: 'price', description: 'is required' }]);
   return [{ type: 'ProductCreated', data: { productId, sku, name, description, price, initialStock } }];
 }
@@ -57,7 +77,8 @@ function updateDetails(command: UpdateProductDetails, state: ActiveProduct): Pro
   const violations: FieldViolation[] = [];
   const name = command.data.name === undefined ? undefined : checkName(command.data.name, violations);
   const description = command.data.description === undefined ? undefined : checkDescription(command.data.description, violations);
-  if (name === undefined && description === undefined) violations.push({ field: 'update_mask', description: 'must name at least one of "name" and "description"' });
+  if (name === undefined && description === undefined)
+    violations.push({ field: 'update_mask', description: 'must name at least one of "name" and "description"' });
   throwIfAny(violations);
   const changed = {
     ...(name !== undefined && name !== state.name ? { name } : {}),
@@ -78,7 +99,8 @@ function changePrice(command: ChangeProductPrice, state: ActiveProduct): Product
 function adjustStock(command: AdjustProductStock, state: ActiveProduct): ProductEvent[] {
   const { delta } = command.data;
   const violations: FieldViolation[] = [];
-  if (!isWithin(delta, -UNITS_MAX, UNITS_MAX) || delta === 0) violations.push({ field: 'delta', description: `must be a whole number from -${UNITS_MAX} to ${UNITS_MAX}, other than zero` });
+  if (!isWithin(delta, -UNITS_MAX, UNITS_MAX) || delta === 0)
+    violations.push({ field: 'delta', description: `must be a whole number from -${UNITS_MAX} to ${UNITS_MAX}, other than zero` });
   const reason = checkReason(command.data.reason, violations);
   throwIfAny(violations);
   const stock = state.stock + delta;
@@ -91,10 +113,13 @@ function adjustStock(command: AdjustProductStock, state: ActiveProduct): Product
     });
   }
   if (stock < state.reserved) {
-    throw new IllegalStateError(`product ${state.productId} has ${state.stock} on hand of which ${state.reserved} are reserved for orders; it cannot go down by ${-delta}`, {
-      reason: 'STOCK_RESERVED',
-      metadata: { product_id: state.productId, stock: String(state.stock), reserved: String(state.reserved), delta: String(delta) },
-    });
+    throw new IllegalStateError(
+      `product ${state.productId} has ${state.stock} on hand of which ${state.reserved} are reserved for orders; it cannot go down by ${-delta}`,
+      {
+        reason: 'STOCK_RESERVED',
+        metadata: { product_id: state.productId, stock: String(state.stock), reserved: String(state.reserved), delta: String(delta) },
+      },
+    );
   }
   return [{ type: 'ProductStockAdjusted', data: { productId: state.productId, delta, reason, stock } }];
 }
@@ -104,10 +129,13 @@ function remove(command: DeleteProduct, state: ActiveProduct): ProductEvent[] {
   const reason = checkReason(command.data.reason, violations);
   throwIfAny(violations);
   if (state.reserved > 0) {
-    throw new IllegalStateError(`product ${state.productId} has ${state.reserved} units reserved for orders; it can be deleted once they are served or cancelled`, {
-      reason: 'STOCK_RESERVED',
-      metadata: { product_id: state.productId, reserved: String(state.reserved) },
-    });
+    throw new IllegalStateError(
+      `product ${state.productId} has ${state.reserved} units reserved for orders; it can be deleted once they are served or cancelled`,
+      {
+        reason: 'STOCK_RESERVED',
+        metadata: { product_id: state.productId, reserved: String(state.reserved) },
+      },
+    );
   }
   return [{ type: 'ProductDeleted', data: { productId: state.productId, reason } }];
 }
@@ -137,18 +165,27 @@ function consume(command: ConsumeStock, state: ActiveProduct): ProductEvent[] {
   const { orderId, quantity } = command.data;
   checkQuantity(quantity);
   checkReserved(state, quantity);
-  return [{ type: 'ProductStockConsumed', data: { productId: state.productId, orderId, quantity, stock: state.stock - quantity, reserved: state.reserved - quantity } }];
+  return [
+    {
+      type: 'ProductStockConsumed',
+      data: { productId: state.productId, orderId, quantity, stock: state.stock - quantity, reserved: state.reserved - quantity },
+    },
+  ];
 }
 
 function checkQuantity(quantity: number): void {
-  if (!isWithin(quantity, 1, UNITS_MAX)) throw new ValidationError([{ field: 'quantity', description: `must be a whole number from 1 to ${UNITS_MAX}` }]);
+  if (!isWithin(quantity, 1, UNITS_MAX))
+    throw new ValidationError([{ field: 'quantity', description: `must be a whole number from 1 to ${UNITS_MAX}` }]);
 }
 
 function stockLimit(state: ActiveProduct, what: string, current: number, increase: number): IllegalStateError {
-  return new IllegalStateError(`${what} of product ${state.productId} is ${current}; it cannot go up by ${increase}, past ${UNITS_MAX} units`, {
-    reason: 'STOCK_LIMIT_EXCEEDED',
-    metadata: { product_id: state.productId, current: String(current), increase: String(increase), limit: String(UNITS_MAX) },
-  });
+  return new IllegalStateError(
+    `${what} of product ${state.productId} is ${current}; it cannot go up by ${increase}, past ${UNITS_MAX} units`,
+    {
+      reason: 'STOCK_LIMIT_EXCEEDED',
+      metadata: { product_id: state.productId, current: String(current), increase: String(increase), limit: String(UNITS_MAX) },
+    },
+  );
 }
 
 /** Releasing or consuming more than is reserved would mean a reservation was applied twice. */
@@ -165,7 +202,10 @@ function checkReserved(state: ActiveProduct, quantity: number): void {
 function active(state: ProductState, productId: string): ActiveProduct {
   if (state.status === 'Empty') throw new NotFoundError(PRODUCT_RESOURCE, productId);
   if (state.status === 'Deleted') {
-    throw new IllegalStateError(`product ${productId} is deleted; nothing can change it`, { reason: 'PRODUCT_DELETED', metadata: { product_id: productId } });
+    throw new IllegalStateError(`product ${productId} is deleted; nothing can change it`, {
+      reason: 'PRODUCT_DELETED',
+      metadata: { product_id: productId },
+    });
   }
   return state;
 }
@@ -197,5 +237,8 @@ function evolve(state: ProductState, event: ProductEvent): ProductState {
 }
 
 function definedOnly(data: { name?: string; description?: string }) {
-  return { ...(data.name !== undefined ? { name: data.name } : {}), ...(data.description !== undefined ? { description: data.description } : {}) };
+  return {
+    ...(data.name !== undefined ? { name: data.name } : {}),
+    ...(data.description !== undefined ? { description: data.description } : {}),
+  };
 }

@@ -12,10 +12,19 @@ export type ProductStockAdjusted = Message<'ProductStockAdjusted', { productId: 
 export type ProductDeleted = Message<'ProductDeleted', { productId: string; reason: string }>;
 
 /** Units set aside for an order; `reserved` is the total reserved after it. */
-export type ProductStockReserved = Message<'ProductStockReserved', { productId: string; orderId: string; quantity: number; reserved: number }>;
-export type ProductStockReleased = Message<'ProductStockReleased', { productId: string; orderId: string; quantity: number; reserved: number }>;
+export type ProductStockReserved = Message<
+  'ProductStockReserved',
+  { productId: string; orderId: string; quantity: number; reserved: number }
+>;
+export type ProductStockReleased = Message<
+  'ProductStockReleased',
+  { productId: string; orderId: string; quantity: number; reserved: number }
+>;
 /** Reserved units taken out of stock (the order was served). */
-export type ProductStockConsumed = Message<'ProductStockConsumed', { productId: string; orderId: string; quantity: number; stock: number; reserved: number }>;
+export type ProductStockConsumed = Message<
+  'ProductStockConsumed',
+  { productId: string; orderId: string; quantity: number; stock: number; reserved: number }
+>;
 export type ProductEvent =
   | ProductCreated
   | ProductDetailsUpdated

@@ -24,7 +24,10 @@ export interface ReservedLine extends OrderLine {
 
 export type StockReserved = Message<'StockReserved', { orderId: string; lines: readonly ReservedLine[] }>;
 /** Nothing was reserved; the lines whose products exist are priced all the same. */
-export type StockReservationRejected = Message<'StockReservationRejected', { orderId: string; reason: string; lines: readonly ReservedLine[] }>;
+export type StockReservationRejected = Message<
+  'StockReservationRejected',
+  { orderId: string; reason: string; lines: readonly ReservedLine[] }
+>;
 /** Given back; when nothing was reserved yet, nothing ever will be for this order. */
 export type StockReleased = Message<'StockReleased', { orderId: string }>;
 export type StockConsumed = Message<'StockConsumed', { orderId: string }>;
@@ -72,7 +75,11 @@ export function productsInvolved(command: ReservationCommand, reservation: Reser
   return reservation.status === 'Reserved' ? reservation.lines.map((line) => line.productId) : [];
 }
 
-export function decideReservation(command: ReservationCommand, reservation: ReservationState, products: ReadonlyMap<string, ProductState>): ReservationDecision {
+export function decideReservation(
+  command: ReservationCommand,
+  reservation: ReservationState,
+  products: ReadonlyMap<string, ProductState>,
+): ReservationDecision {
   const { orderId } = command.data;
   const none: ReservationDecision = { reservation: [], products: new Map() };
   switch (command.type) {
@@ -81,10 +88,16 @@ export function decideReservation(command: ReservationCommand, reservation: Rese
     case 'ReleaseForOrder':
       if (reservation.status === 'Empty') return { reservation: [{ type: 'StockReleased', data: { orderId } }], products: new Map() };
       if (reservation.status !== 'Reserved') return none;
-      return { reservation: [{ type: 'StockReleased', data: { orderId } }], products: perLine(reservation.lines, products, (line) => ({ type: 'ReleaseStock', data: { ...line, orderId } })) };
+      return {
+        reservation: [{ type: 'StockReleased', data: { orderId } }],
+        products: perLine(reservation.lines, products, (line) => ({ type: 'ReleaseStock', data: { ...line, orderId } })),
+      };
     case 'ConsumeForOrder':
       if (reservation.status !== 'Reserved') return none;
-      return { reservation: [{ type: 'StockConsumed', data: { orderId } }], products: perLine(reservation.lines, products, (line) => ({ type: 'ConsumeStock', data: { ...line, orderId } })) };
+      return {
+        reservation: [{ type: 'StockConsumed', data: { orderId } }],
+        products: perLine(reservation.lines, products, (line) => ({ type: 'ConsumeStock', data: { ...line, orderId } })),
+      };
     default: {
       const _exhaustive: never = command;
       throw new Error(`unknown command ${JSON.stringify(_exhaustive)}`);
@@ -98,7 +111,10 @@ function reserve(orderId: string, lines: readonly OrderLine[], products: Readonl
   const events = new Map<string, ProductEvent[]>();
   for (const { productId, quantity } of lines) {
     try {
-      events.set(productId, productDecider.decide({ type: 'ReserveStock', data: { productId, orderId, quantity } }, stateOf(products, productId)));
+      events.set(
+        productId,
+        productDecider.decide({ type: 'ReserveStock', data: { productId, orderId, quantity } }, stateOf(products, productId)),
+      );
     } catch (err) {
       if (!(err instanceof IllegalStateError || err instanceof NotFoundError || err instanceof ValidationError)) throw err;
       refusals.push(err.message);
@@ -106,13 +122,20 @@ function reserve(orderId: string, lines: readonly OrderLine[], products: Readonl
   }
   const priced = lines.flatMap((line): ReservedLine[] => {
     const product = products.get(line.productId);
-    return product?.status === 'Active' ? [{ productId: line.productId, quantity: line.quantity, name: product.name, unitPrice: product.price }] : [];
+    return product?.status === 'Active'
+      ? [{ productId: line.productId, quantity: line.quantity, name: product.name, unitPrice: product.price }]
+      : [];
   });
   // An order is billed in one currency: lines priced in several could never be totalled.
   const currencies = [...new Set(priced.map((line) => line.unitPrice.currencyCode))];
-  if (currencies.length > 1) refusals.push(`the order's products are priced in different currencies (${currencies.join(', ')}); an order is billed in one`);
+  if (currencies.length > 1)
+    refusals.push(`the order's products are priced in different currencies (${currencies.join(', ')}); an order is billed in one`);
   else if (totalOf(priced) === undefined) refusals.push(`the order's total would pass ${AMOUNT_MINOR_MAX} minor units`);
-  if (refusals.length > 0) return { reservation: [{ type: 'StockReservationRejected', data: { orderId, reason: refusals.join('; '), lines: priced } }], products: new Map() };
+  if (refusals.length > 0)
+    return {
+      reservation: [{ type: 'StockReservationRejected', data: { orderId, reason: refusals.join('; '), lines: priced } }],
+      products: new Map(),
+    };
   return { reservation: [{ type: 'StockReserved', data: { orderId, lines: priced } }], products: events };
 }
 
@@ -122,8 +145,17 @@ function totalOf(lines: readonly ReservedLine[]): number | undefined {
   return lineTotals.every((total) => total !== undefined) ? sumWithin(lineTotals, AMOUNT_MINOR_MAX) : undefined;
 }
 
-function perLine(lines: readonly OrderLine[], products: ReadonlyMap<string, ProductState>, command: (line: OrderLine) => Parameters<typeof productDecider.decide>[0]): Map<string, ProductEvent[]> {
-  return new Map(lines.map((line) => [line.productId, productDecider.decide(command({ productId: line.productId, quantity: line.quantity }), stateOf(products, line.productId))]));
+function perLine(
+  lines: readonly OrderLine[],
+  products: ReadonlyMap<string, ProductState>,
+  command: (line: OrderLine) => Parameters<typeof productDecider.decide>[0],
+): Map<string, ProductEvent[]> {
+  return new Map(
+    lines.map((line) => [
+      line.productId,
+      productDecider.decide(command({ productId: line.productId, quantity: line.quantity }), stateOf(products, line.productId)),
+    ]),
+  );
 }
 
 function stateOf(products: ReadonlyMap<string, ProductState>, productId: string): ProductState {

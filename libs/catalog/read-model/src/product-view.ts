@@ -31,7 +31,10 @@ export interface ProductViewDocument {
  * The next state of a product's view after one event (the envelope's version is the next one);
  * undefined for event types this view ignores. Throws when the event cannot be applied.
  */
-export function applyProductEvent(current: ProductViewDocument | undefined, envelope: commonV1.EventEnvelope): ProductViewDocument | undefined {
+export function applyProductEvent(
+  current: ProductViewDocument | undefined,
+  envelope: commonV1.EventEnvelope,
+): ProductViewDocument | undefined {
   const at = envelope.occurredAt ?? new Date(0);
   const version = envelope.version;
   switch (envelope.eventType) {
@@ -54,7 +57,13 @@ export function applyProductEvent(current: ProductViewDocument | undefined, enve
     case 'catalog.v1.ProductDetailsUpdated': {
       const e = decodeClamped(catalogV1.ProductDetailsUpdated, envelope.payload);
       const base = existing(current, envelope);
-      return withDerived({ ...base, ...(e.name !== undefined ? { name: e.name } : {}), ...(e.description !== undefined ? { description: e.description } : {}), updatedAt: at, version });
+      return withDerived({
+        ...base,
+        ...(e.name !== undefined ? { name: e.name } : {}),
+        ...(e.description !== undefined ? { description: e.description } : {}),
+        updatedAt: at,
+        version,
+      });
     }
     case 'catalog.v1.ProductPriceChanged': {
       const e = decodeClamped(catalogV1.ProductPriceChanged, envelope.payload);
@@ -87,7 +96,21 @@ export function applyProductEvent(current: ProductViewDocument | undefined, enve
 
 /** A stand-in for a product whose first event was parked, so later events still find a view. */
 export function parkedProduct(aggregateId: string, version: number, at: Date): ProductViewDocument {
-  return { ...withDerived({ _id: aggregateId, sku: '', name: '', description: '', price: { currencyCode: '', amountMinor: 0 }, stock: 0, createdAt: at, updatedAt: at, version, deleted: true }), tokens: [] };
+  return {
+    ...withDerived({
+      _id: aggregateId,
+      sku: '',
+      name: '',
+      description: '',
+      price: { currencyCode: '', amountMinor: 0 },
+      stock: 0,
+      createdAt: at,
+      updatedAt: at,
+      version,
+      deleted: true,
+    }),
+    tokens: [],
+  };
 }
 
 export function toProductView(doc: ProductViewDocument): catalogV1.ProductView {
@@ -115,5 +138,10 @@ function existing(current: ProductViewDocument | undefined, envelope: commonV1.E
 type Core = Omit<ProductViewDocument, 'nameKey' | 'inStock' | 'tokens'>;
 
 function withDerived(doc: Core): ProductViewDocument {
-  return { ...doc, nameKey: words(doc.name).join(' '), inStock: doc.stock - (doc.reserved ?? 0) > 0, tokens: doc.deleted ? [] : searchTokens(doc.name, doc.description) };
+  return {
+    ...doc,
+    nameKey: words(doc.name).join(' '),
+    inStock: doc.stock - (doc.reserved ?? 0) > 0,
+    tokens: doc.deleted ? [] : searchTokens(doc.name, doc.description),
+  };
 }

@@ -7,7 +7,10 @@ export interface RequestedLine {
 }
 
 /** As requested: the reference is checked (exactly one of table and customer) when the order is placed. */
-export type PlaceOrder = Message<'PlaceOrder', { orderId: string; reference: { table?: string; customer?: string }; lines: readonly RequestedLine[]; notes: string }>;
+export type PlaceOrder = Message<
+  'PlaceOrder',
+  { orderId: string; reference: { table?: string; customer?: string }; lines: readonly RequestedLine[]; notes: string }
+>;
 /** The catalog reserved stock for every line: the lines as priced by the catalog at that moment. */
 export type ConfirmOrder = Message<'ConfirmOrder', { orderId: string; lines: readonly PricedLine[] }>;
 /** The catalog could not reserve every line, so it reserved none. */

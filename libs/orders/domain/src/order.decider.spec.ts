@@ -13,11 +13,28 @@ const eur = (amountMinor: number) => ({ currencyCode: 'EUR', amountMinor });
 
 const place = (overrides: Partial<PlaceOrder['data']> = {}): OrderCommand => ({
   type: 'PlaceOrder',
-  data: { orderId, reference: { table: ' 12 ' }, lines: [{ productId: espresso, quantity: 2 }, { productId: tarte, quantity: 1 }], notes: ' no sugar ', ...overrides },
+  data: {
+    orderId,
+    reference: { table: ' 12 ' },
+    lines: [
+      { productId: espresso, quantity: 2 },
+      { productId: tarte, quantity: 1 },
+    ],
+    notes: ' no sugar ',
+    ...overrides,
+  },
 });
 const placed: OrderPlaced = {
   type: 'OrderPlaced',
-  data: { orderId, reference: { table: '12' }, lines: [{ productId: espresso, quantity: 2 }, { productId: tarte, quantity: 1 }], notes: 'no sugar' },
+  data: {
+    orderId,
+    reference: { table: '12' },
+    lines: [
+      { productId: espresso, quantity: 2 },
+      { productId: tarte, quantity: 1 },
+    ],
+    notes: 'no sugar',
+  },
 };
 const priced: PricedLine[] = [
   { productId: espresso, quantity: 2, name: 'Espresso', unitPrice: eur(250) },
@@ -58,11 +75,13 @@ function violationsOf(command: OrderCommand, events: OrderEvent[] = []): string[
 }
 
 function refusedIn(state: string, command: OrderCommand): void {
-  given(STATES[state] ?? []).when(command).thenThrows(IllegalStateError, (err) => {
-    expect(err.message).toMatch(new RegExp(`is ${state.split(' ')[0]}`));
-    expect(err.reason).toBe('ORDER_STATE');
-    expect(err.metadata['status']).toBe(state.split(' ')[0]?.toUpperCase());
-  });
+  given(STATES[state] ?? [])
+    .when(command)
+    .thenThrows(IllegalStateError, (err) => {
+      expect(err.message).toMatch(new RegExp(`is ${state.split(' ')[0]}`));
+      expect(err.reason).toBe('ORDER_STATE');
+      expect(err.metadata['status']).toBe(state.split(' ')[0]?.toUpperCase());
+    });
 }
 
 describe('Order', () => {
@@ -72,7 +91,16 @@ describe('Order', () => {
     });
 
     it('records product ids in lower case, as the catalog names its streams', () => {
-      given([]).when(place({ lines: [{ productId: espresso.toUpperCase(), quantity: 2 }, { productId: tarte, quantity: 1 }] })).then([placed]);
+      given([])
+        .when(
+          place({
+            lines: [
+              { productId: espresso.toUpperCase(), quantity: 2 },
+              { productId: tarte, quantity: 1 },
+            ],
+          }),
+        )
+        .then([placed]);
     });
 
     it('places an order for a customer', () => {
@@ -118,8 +146,14 @@ describe('Order', () => {
     });
 
     it('changes nothing when the outcome is delivered again, or arrives after a cancellation', () => {
-      for (const state of ['confirmed', 'preparing', 'ready', 'served', 'cancelled', 'cancelled after confirmation']) given(STATES[state] ?? []).when(confirm).then([]);
-      for (const state of ['rejected', 'cancelled']) given(STATES[state] ?? []).when(reject).then([]);
+      for (const state of ['confirmed', 'preparing', 'ready', 'served', 'cancelled', 'cancelled after confirmation'])
+        given(STATES[state] ?? [])
+          .when(confirm)
+          .then([]);
+      for (const state of ['rejected', 'cancelled'])
+        given(STATES[state] ?? [])
+          .when(reject)
+          .then([]);
     });
 
     it('does not reject an order that was confirmed (FAILED_PRECONDITION)', () => {
@@ -134,7 +168,9 @@ describe('Order', () => {
 
     it('does not add up lines in different currencies', () => {
       const mixed = [priced[0] as PricedLine, { ...(priced[1] as PricedLine), unitPrice: { currencyCode: 'USD', amountMinor: 700 } }];
-      expect(violationsOf({ type: 'ConfirmOrder', data: { orderId, lines: mixed } }, [placed])).toEqual(['lines[1].unit_price.currency_code']);
+      expect(violationsOf({ type: 'ConfirmOrder', data: { orderId, lines: mixed } }, [placed])).toEqual([
+        'lines[1].unit_price.currency_code',
+      ]);
     });
 
     describe('bounds: no amount past 10^15 minor units', () => {
@@ -142,17 +178,26 @@ describe('Order', () => {
         { ...(priced[0] as PricedLine), unitPrice: eur(espressoPrice) },
         { ...(priced[1] as PricedLine), unitPrice: eur(tartePrice) },
       ];
-      const confirmAt = (espressoPrice: number, tartePrice: number): OrderCommand => ({ type: 'ConfirmOrder', data: { orderId, lines: pricedAt(espressoPrice, tartePrice) } });
+      const confirmAt = (espressoPrice: number, tartePrice: number): OrderCommand => ({
+        type: 'ConfirmOrder',
+        data: { orderId, lines: pricedAt(espressoPrice, tartePrice) },
+      });
       const amountLimit = (err: IllegalStateError) => expect(err.reason).toBe('AMOUNT_LIMIT_EXCEEDED');
 
       it('confirms a total right at the bound', () => {
         const quarter = AMOUNT_MINOR_MAX / 4;
-        given([placed]).when(confirmAt(quarter, 2 * quarter)).then([{ type: 'OrderConfirmed', data: { orderId, lines: pricedAt(quarter, 2 * quarter), total: eur(AMOUNT_MINOR_MAX) } }]);
+        given([placed])
+          .when(confirmAt(quarter, 2 * quarter))
+          .then([{ type: 'OrderConfirmed', data: { orderId, lines: pricedAt(quarter, 2 * quarter), total: eur(AMOUNT_MINOR_MAX) } }]);
       });
 
       it('refuses a line total or a total past the bound (FAILED_PRECONDITION), and a unit price past it', () => {
-        given([placed]).when(confirmAt(AMOUNT_MINOR_MAX / 2 + 1, 0)).thenThrows(IllegalStateError, amountLimit);
-        given([placed]).when(confirmAt(AMOUNT_MINOR_MAX / 2, 1)).thenThrows(IllegalStateError, amountLimit);
+        given([placed])
+          .when(confirmAt(AMOUNT_MINOR_MAX / 2 + 1, 0))
+          .thenThrows(IllegalStateError, amountLimit);
+        given([placed])
+          .when(confirmAt(AMOUNT_MINOR_MAX / 2, 1))
+          .thenThrows(IllegalStateError, amountLimit);
         expect(violationsOf(confirmAt(Number.MAX_SAFE_INTEGER, 1), [placed])).toEqual(['lines[0].unit_price.amount_minor']);
       });
     });
@@ -160,9 +205,15 @@ describe('Order', () => {
 
   describe('in the kitchen', () => {
     it('goes confirmed → preparing → ready → served', () => {
-      given(STATES['confirmed'] ?? []).when(startPreparing).then([preparing]);
-      given(STATES['preparing'] ?? []).when(markReady).then([ready]);
-      given(STATES['ready'] ?? []).when(markServed).then([served]);
+      given(STATES['confirmed'] ?? [])
+        .when(startPreparing)
+        .then([preparing]);
+      given(STATES['preparing'] ?? [])
+        .when(markReady)
+        .then([ready]);
+      given(STATES['ready'] ?? [])
+        .when(markServed)
+        .then([served]);
     });
 
     it.each([
@@ -179,8 +230,12 @@ describe('Order', () => {
 
   describe('CancelOrder', () => {
     it('cancels a placed or a confirmed order (the catalog then releases what it reserved)', () => {
-      given(STATES['placed'] ?? []).when(cancel).then([cancelled]);
-      given(STATES['confirmed'] ?? []).when(cancel).then([cancelled]);
+      given(STATES['placed'] ?? [])
+        .when(cancel)
+        .then([cancelled]);
+      given(STATES['confirmed'] ?? [])
+        .when(cancel)
+        .then([cancelled]);
     });
 
     it.each(['rejected', 'preparing', 'ready', 'served', 'cancelled'])('refuses once the order is %s', (state) => refusedIn(state, cancel));
@@ -191,6 +246,7 @@ describe('Order', () => {
   });
 
   it('answers NOT_FOUND for any command on an order that does not exist', () => {
-    for (const command of [confirm, reject, startPreparing, markReady, markServed, cancel]) given([]).when(command).thenThrows(NotFoundError);
+    for (const command of [confirm, reject, startPreparing, markReady, markServed, cancel])
+      given([]).when(command).thenThrows(NotFoundError);
   });
 });

@@ -70,7 +70,17 @@ function place(command: PlaceOrder, state: OrderState): OrderEvent[] {
   throwIfAny(violations);
   if (state.status !== 'Empty') throw new AlreadyExistsError(`order ${orderId} already exists`, { metadata: { order_id: orderId } });
   // Ids as the catalog's streams name them: a UUID in lower case.
-  return [{ type: 'OrderPlaced', data: { orderId, reference, lines: lines.map(({ productId, quantity }) => ({ productId: productId.toLowerCase(), quantity })), notes } }];
+  return [
+    {
+      type: 'OrderPlaced',
+      data: {
+        orderId,
+        reference,
+        lines: lines.map(({ productId, quantity }) => ({ productId: productId.toLowerCase(), quantity })),
+        notes,
+      },
+    },
+  ];
 }
 
 function confirm(command: ConfirmOrder, order: ExistingOrder): OrderEvent[] {

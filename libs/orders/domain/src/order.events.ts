@@ -2,7 +2,10 @@ import type { Message } from '@cqrs/decider';
 import type { RequestedLine } from './order.commands';
 import type { Money, OrderReference, PricedLine } from './order.values';
 
-export type OrderPlaced = Message<'OrderPlaced', { orderId: string; reference: OrderReference; lines: readonly RequestedLine[]; notes: string }>;
+export type OrderPlaced = Message<
+  'OrderPlaced',
+  { orderId: string; reference: OrderReference; lines: readonly RequestedLine[]; notes: string }
+>;
 export type OrderConfirmed = Message<'OrderConfirmed', { orderId: string; lines: readonly PricedLine[]; total: Money }>;
 export type OrderRejected = Message<'OrderRejected', { orderId: string; reason: string }>;
 export type OrderPreparationStarted = Message<'OrderPreparationStarted', { orderId: string }>;

@@ -5,7 +5,8 @@ export interface Money {
 }
 
 /** Who the order is for: a table in the restaurant or a customer (take-away), exactly one. */
-export type OrderReference = { readonly table: string; readonly customer?: undefined } | { readonly customer: string; readonly table?: undefined };
+export type OrderReference =
+  { readonly table: string; readonly customer?: undefined } | { readonly customer: string; readonly table?: undefined };
 
 /** A line as the catalog priced it when it reserved the stock. */
 export interface PricedLine {

@@ -9,12 +9,35 @@ const t = (minute: number) => new Date(Date.UTC(2026, 10, 24, 12, minute));
 const eur = (amountMinor: number) => ({ currencyCode: 'EUR', amountMinor });
 
 function envelope(streamType: string, version: number, eventType: string, payload: Uint8Array, minute: number): commonV1.EventEnvelope {
-  return commonV1.EventEnvelope.fromPartial({ eventId: `${streamType}-${version}`, streamType, aggregateId: orderId, version, eventType, payload: Buffer.from(payload), occurredAt: t(minute) });
+  return commonV1.EventEnvelope.fromPartial({
+    eventId: `${streamType}-${version}`,
+    streamType,
+    aggregateId: orderId,
+    version,
+    eventType,
+    payload: Buffer.from(payload),
+    occurredAt: t(minute),
+  });
 }
-const order = (version: number, type: string, payload: Uint8Array, minute: number) => envelope('orders.order', version, `orders.v1.${type}`, payload, minute);
-const reservation = (version: number, type: string, payload: Uint8Array, minute: number) => envelope('catalog.reservation', version, `catalog.v1.${type}`, payload, minute);
+const order = (version: number, type: string, payload: Uint8Array, minute: number) =>
+  envelope('orders.order', version, `orders.v1.${type}`, payload, minute);
+const reservation = (version: number, type: string, payload: Uint8Array, minute: number) =>
+  envelope('catalog.reservation', version, `catalog.v1.${type}`, payload, minute);
 
-const placed = order(1, 'OrderPlaced', ordersV1.OrderPlaced.encode({ orderId, reference: { table: '12' }, lines: [{ productId: espresso, quantity: 2 }, { productId: tart, quantity: 1 }], notes: 'no sugar' }).finish(), 0);
+const placed = order(
+  1,
+  'OrderPlaced',
+  ordersV1.OrderPlaced.encode({
+    orderId,
+    reference: { table: '12' },
+    lines: [
+      { productId: espresso, quantity: 2 },
+      { productId: tart, quantity: 1 },
+    ],
+    notes: 'no sugar',
+  }).finish(),
+  0,
+);
 const pricedLines = [
   { productId: espresso, quantity: 2, name: 'Espresso', unitPrice: eur(250) },
   { productId: tart, quantity: 1, name: 'Tarte Tatin', unitPrice: eur(650) },
@@ -22,7 +45,8 @@ const pricedLines = [
 const reserved = reservation(1, 'StockReserved', catalogV1.StockReserved.encode({ orderId, lines: pricedLines }).finish(), 1);
 const confirmed = order(2, 'OrderConfirmed', ordersV1.OrderConfirmed.encode({ orderId, lines: pricedLines, total: eur(1150) }).finish(), 1);
 
-const fold = (...envelopes: commonV1.EventEnvelope[]) => envelopes.reduce<OrderViewDocument | undefined>((view, e) => applyOrderEvent(view, e) ?? view, undefined);
+const fold = (...envelopes: commonV1.EventEnvelope[]) =>
+  envelopes.reduce<OrderViewDocument | undefined>((view, e) => applyOrderEvent(view, e) ?? view, undefined);
 
 describe('order view', () => {
   it('is the same whichever source arrives first: lines priced as the catalog reserved them, status from the order', () => {
@@ -34,7 +58,10 @@ describe('order view', () => {
       status: 'CONFIRMED',
       stock: 'RESERVED',
       referenceKey: 't:12',
-      lines: [{ productId: espresso, quantity: 2, name: 'Espresso', unitPrice: eur(250) }, { productId: tart, quantity: 1, name: 'Tarte Tatin', unitPrice: eur(650) }],
+      lines: [
+        { productId: espresso, quantity: 2, name: 'Espresso', unitPrice: eur(250) },
+        { productId: tart, quantity: 1, name: 'Tarte Tatin', unitPrice: eur(650) },
+      ],
       timestamps: { placedAt: t(0), confirmedAt: t(1) },
     });
   });
@@ -46,7 +73,12 @@ describe('order view', () => {
   });
 
   it('maps to OrderView with line totals, the total and the rejection reason', () => {
-    const rejection = reservation(1, 'StockReservationRejected', catalogV1.StockReservationRejected.encode({ orderId, reason: 'tart: 0 available', lines: pricedLines }).finish(), 1);
+    const rejection = reservation(
+      1,
+      'StockReservationRejected',
+      catalogV1.StockReservationRejected.encode({ orderId, reason: 'tart: 0 available', lines: pricedLines }).finish(),
+      1,
+    );
     const rejected = order(2, 'OrderRejected', ordersV1.OrderRejected.encode({ orderId, reason: 'tart: 0 available' }).finish(), 1);
     const view = toOrderView(fold(placed, rejection, rejected) as OrderViewDocument);
     expect(view).toMatchObject({
@@ -66,11 +98,22 @@ describe('order view', () => {
     const huge = { currencyCode: 'EUR', amountMinor: int64(891712726219358080n) };
     const lines = [{ ...pricedLines[0], unitPrice: { currencyCode: 'EUR', amountMinor: Number.MAX_SAFE_INTEGER } }, pricedLines[1]];
     const legacyConfirmed = order(2, 'OrderConfirmed', ordersV1.OrderConfirmed.encode({ orderId, lines, total: huge }).finish(), 1);
-    const view = toOrderView(fold(placed, reservation(1, 'StockReserved', catalogV1.StockReserved.encode({ orderId, lines }).finish(), 1), legacyConfirmed) as OrderViewDocument);
+    const view = toOrderView(
+      fold(
+        placed,
+        reservation(1, 'StockReserved', catalogV1.StockReserved.encode({ orderId, lines }).finish(), 1),
+        legacyConfirmed,
+      ) as OrderViewDocument,
+    );
     expect(view.status).toBe(ordersV1.OrderStatus.ORDER_STATUS_CONFIRMED);
     expect(view.total).toEqual(eur(Number.MAX_SAFE_INTEGER));
     expect(view.lines.map((line) => line.lineTotal)).toEqual([undefined, eur(650)]);
-    const rejection = reservation(1, 'StockReservationRejected', catalogV1.StockReservationRejected.encode({ orderId, reason: 'too dear', lines }).finish(), 1);
+    const rejection = reservation(
+      1,
+      'StockReservationRejected',
+      catalogV1.StockReservationRejected.encode({ orderId, reason: 'too dear', lines }).finish(),
+      1,
+    );
     expect(toOrderView(fold(placed, rejection) as OrderViewDocument).total).toBeUndefined();
   });
 

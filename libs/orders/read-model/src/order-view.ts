@@ -43,14 +43,20 @@ export interface OrderViewDocument {
   readonly stock: StockStatusName;
   readonly reason: string;
   readonly total?: Money;
-  readonly timestamps: Partial<Record<'placedAt' | 'confirmedAt' | 'rejectedAt' | 'preparingAt' | 'readyAt' | 'servedAt' | 'cancelledAt', Date>>;
+  readonly timestamps: Partial<
+    Record<'placedAt' | 'confirmedAt' | 'rejectedAt' | 'preparingAt' | 'readyAt' | 'servedAt' | 'cancelledAt', Date>
+  >;
 }
 
 /** The next state of an order's view after one event of either source; undefined for event types it ignores. */
 export function applyOrderEvent(current: OrderViewDocument | undefined, envelope: commonV1.EventEnvelope): OrderViewDocument | undefined {
   const at = envelope.occurredAt ?? new Date(0);
   const view = current ?? emptyOrder(envelope.aggregateId);
-  const stamped = (status: OrderStatusName, field: keyof OrderViewDocument['timestamps'], more: Partial<OrderViewDocument> = {}): OrderViewDocument => ({
+  const stamped = (
+    status: OrderStatusName,
+    field: keyof OrderViewDocument['timestamps'],
+    more: Partial<OrderViewDocument> = {},
+  ): OrderViewDocument => ({
     ...placedOnly(current, envelope),
     status,
     timestamps: { ...view.timestamps, [field]: at },
@@ -75,7 +81,10 @@ export function applyOrderEvent(current: OrderViewDocument | undefined, envelope
     }
     case 'orders.v1.OrderConfirmed': {
       const e = decodeClamped(ordersV1.OrderConfirmed, envelope.payload);
-      return stamped('CONFIRMED', 'confirmedAt', { lines: priceLines(view.lines, e.lines), ...(e.total !== undefined ? { total: e.total } : {}) });
+      return stamped('CONFIRMED', 'confirmedAt', {
+        lines: priceLines(view.lines, e.lines),
+        ...(e.total !== undefined ? { total: e.total } : {}),
+      });
     }
     case 'orders.v1.OrderRejected':
       return stamped('REJECTED', 'rejectedAt', { reason: decodeClamped(ordersV1.OrderRejected, envelope.payload).reason });
@@ -90,7 +99,11 @@ export function applyOrderEvent(current: OrderViewDocument | undefined, envelope
     case 'catalog.v1.StockReserved':
       return { ...view, stock: 'RESERVED', lines: priceLines(view.lines, decodeClamped(catalogV1.StockReserved, envelope.payload).lines) };
     case 'catalog.v1.StockReservationRejected':
-      return { ...view, stock: 'REJECTED', lines: priceLines(view.lines, decodeClamped(catalogV1.StockReservationRejected, envelope.payload).lines) };
+      return {
+        ...view,
+        stock: 'REJECTED',
+        lines: priceLines(view.lines, decodeClamped(catalogV1.StockReservationRejected, envelope.payload).lines),
+      };
     case 'catalog.v1.StockReleased':
       return { ...view, stock: 'RELEASED' };
     case 'catalog.v1.StockConsumed':
@@ -106,7 +119,19 @@ export function parkedOrder(aggregateId: string, version: number): OrderViewDocu
 }
 
 function emptyOrder(orderId: string): OrderViewDocument {
-  return { _id: orderId, version: 0, placed: false, reference: {}, referenceKey: '', lines: [], notes: '', status: 'PLACED', stock: 'PENDING', reason: '', timestamps: {} };
+  return {
+    _id: orderId,
+    version: 0,
+    placed: false,
+    reference: {},
+    referenceKey: '',
+    lines: [],
+    notes: '',
+    status: 'PLACED',
+    stock: 'PENDING',
+    reason: '',
+    timestamps: {},
+  };
 }
 
 /** Lifecycle events need the order placed first (they follow OrderPlaced in its stream). */
@@ -116,12 +141,17 @@ function placedOnly(current: OrderViewDocument | undefined, envelope: commonV1.E
 }
 
 /** The lines with the catalog's names and prices; lines come from OrderPlaced or, before it, from the catalog. */
-function priceLines(lines: readonly OrderLineDocument[], priced: ReadonlyArray<{ productId: string; quantity: number; name: string; unitPrice?: Money | undefined }>): OrderLineDocument[] {
+function priceLines(
+  lines: readonly OrderLineDocument[],
+  priced: ReadonlyArray<{ productId: string; quantity: number; name: string; unitPrice?: Money | undefined }>,
+): OrderLineDocument[] {
   const byProduct = new Map(priced.map((line) => [line.productId, line]));
   const known = lines.length > 0 ? lines : priced.map(({ productId, quantity }) => ({ productId, quantity }));
   return known.map((line) => {
     const price = byProduct.get(line.productId);
-    return price?.unitPrice === undefined ? line : { ...line, name: price.name, unitPrice: { currencyCode: price.unitPrice.currencyCode, amountMinor: price.unitPrice.amountMinor } };
+    return price?.unitPrice === undefined
+      ? line
+      : { ...line, name: price.name, unitPrice: { currencyCode: price.unitPrice.currencyCode, amountMinor: price.unitPrice.amountMinor } };
   });
 }
 
@@ -174,6 +204,9 @@ function totalOf(lines: readonly ordersV1.OrderLineView[]): Money | undefined {
   const totals = lines.map((line) => line.lineTotal);
   const currencies = new Set(totals.map((t) => t?.currencyCode));
   if (totals.length === 0 || totals.some((t) => t === undefined) || currencies.size !== 1) return undefined;
-  const amountMinor = sumWithin(totals.map((t) => t?.amountMinor ?? 0), Number.MAX_SAFE_INTEGER);
+  const amountMinor = sumWithin(
+    totals.map((t) => t?.amountMinor ?? 0),
+    Number.MAX_SAFE_INTEGER,
+  );
   return amountMinor === undefined ? undefined : { currencyCode: totals[0]?.currencyCode ?? '', amountMinor };
 }

@@ -1,4 +1,11 @@
-import { applyOrderEvent, ORDER_STREAM_TYPE, parkedOrder, RESERVATION_STREAM_TYPE, type OrderStatusName, type OrderViewDocument } from './order-view';
+import {
+  applyOrderEvent,
+  ORDER_STREAM_TYPE,
+  parkedOrder,
+  RESERVATION_STREAM_TYPE,
+  type OrderStatusName,
+  type OrderViewDocument,
+} from './order-view';
 
 export const ORDERS_COLLECTION = 'orders';
 
@@ -29,8 +36,16 @@ export const ordersProjection = {
   ],
   orders: [
     { name: 'placed', field: 'placedBucket', key: (view: OrderViewDocument) => placed(view, placedAt(view)) },
-    { name: 'status', field: 'statusBucket', key: (view: OrderViewDocument) => placed(view, `${statusKeyPrefix(view.status)}${placedAt(view)}`) },
-    { name: 'reference', field: 'referenceBucket', key: (view: OrderViewDocument) => placed(view, `${statusKeyPrefix(view.referenceKey)}${placedAt(view)}`) },
+    {
+      name: 'status',
+      field: 'statusBucket',
+      key: (view: OrderViewDocument) => placed(view, `${statusKeyPrefix(view.status)}${placedAt(view)}`),
+    },
+    {
+      name: 'reference',
+      field: 'referenceBucket',
+      key: (view: OrderViewDocument) => placed(view, `${statusKeyPrefix(view.referenceKey)}${placedAt(view)}`),
+    },
     {
       name: 'kitchen',
       field: 'kitchenBucket',

@@ -30,7 +30,12 @@ describe('loadConfig', () => {
   });
 
   it('reads and converts what is set', () => {
-    const config = loadConfig(shape, { GRPC_PORT: '6000', GRPC_HOST: '0.0.0.0', MYSQL_URL: 'mysql://app:s3cret@db.internal:3307', LOG_LEVEL: 'debug' });
+    const config = loadConfig(shape, {
+      GRPC_PORT: '6000',
+      GRPC_HOST: '0.0.0.0',
+      MYSQL_URL: 'mysql://app:s3cret@db.internal:3307',
+      LOG_LEVEL: 'debug',
+    });
     expect(config.GRPC_PORT).toBe(6000);
     expect(config.GRPC_HOST).toBe('0.0.0.0');
     expect(config.MYSQL_URL).toBe('mysql://app:s3cret@db.internal:3307');
@@ -55,6 +60,8 @@ describe('loadConfig', () => {
   });
 
   it('puts all problems in the error message, one per line', () => {
-    expect(() => loadConfig(shape, { GRPC_PORT: '-1', NATS_URL: 'not a url' })).toThrow(/invalid configuration:\n {2}- GRPC_PORT: .*\n {2}- NATS_URL: /);
+    expect(() => loadConfig(shape, { GRPC_PORT: '-1', NATS_URL: 'not a url' })).toThrow(
+      /invalid configuration:\n {2}- GRPC_PORT: .*\n {2}- NATS_URL: /,
+    );
   });
 });

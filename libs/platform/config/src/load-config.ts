@@ -17,10 +17,7 @@ export type ConfigOf<S extends EnvShape> = z.infer<z.ZodObject<S>>;
  * Validates environment variables against a shape of zod schemas keyed by variable name.
  * Every bad variable is reported at once, by name, with the value it had.
  */
-export function loadConfig<S extends EnvShape>(
-  shape: S,
-  env: Readonly<Record<string, string | undefined>> = process.env,
-): ConfigOf<S> {
+export function loadConfig<S extends EnvShape>(shape: S, env: Readonly<Record<string, string | undefined>> = process.env): ConfigOf<S> {
   const result = z.object(shape).safeParse(env);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {

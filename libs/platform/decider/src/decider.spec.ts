@@ -16,7 +16,12 @@ describe('decider helpers', () => {
   const given = deciderSpec(counter);
 
   it('folds events in order from the initial state', () => {
-    expect(foldEvents(counter, [{ type: 'Counted', data: { by: 2 } }, { type: 'Counted', data: { by: 3 } }])).toBe(5);
+    expect(
+      foldEvents(counter, [
+        { type: 'Counted', data: { by: 2 } },
+        { type: 'Counted', data: { by: 3 } },
+      ]),
+    ).toBe(5);
   });
 
   it('runs given / when / then', () => {

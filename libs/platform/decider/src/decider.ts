@@ -12,6 +12,10 @@ export interface Decider<State, Command, Event> {
 export type Message<Type extends string, Data> = Readonly<{ type: Type; data: Readonly<Data> }>;
 
 /** Folds events into a state, starting from the decider's initial state or the given one. */
-export function foldEvents<State, Event>(decider: Pick<Decider<State, never, Event>, 'initialState' | 'evolve'>, events: readonly Event[], from: State = decider.initialState()): State {
+export function foldEvents<State, Event>(
+  decider: Pick<Decider<State, never, Event>, 'initialState' | 'evolve'>,
+  events: readonly Event[],
+  from: State = decider.initialState(),
+): State {
   return events.reduce(decider.evolve, from);
 }

@@ -1,4 +1,12 @@
-import { AlreadyExistsError, ConcurrencyError, DependencyUnavailableError, IllegalStateError, NotFoundError, PlatformError, ValidationError } from './domain-errors';
+import {
+  AlreadyExistsError,
+  ConcurrencyError,
+  DependencyUnavailableError,
+  IllegalStateError,
+  NotFoundError,
+  PlatformError,
+  ValidationError,
+} from './domain-errors';
 
 describe('platform errors', () => {
   it('name themselves after their class and chain their cause', () => {

@@ -51,7 +51,9 @@ export class ValidationError extends PlatformError {
 
 /** Names the first few violations only: a request with thousands of them still gets a short message. */
 function validationMessage(violations: readonly FieldViolation[]): string {
-  const named = violations.slice(0, MESSAGE_VIOLATIONS).map((v) => (v.field === '' ? '' : `${truncateText(v.field, 64)}: `) + truncateText(v.description, 160));
+  const named = violations
+    .slice(0, MESSAGE_VIOLATIONS)
+    .map((v) => (v.field === '' ? '' : `${truncateText(v.field, 64)}: `) + truncateText(v.description, 160));
   const more = violations.length > MESSAGE_VIOLATIONS ? `; and ${violations.length - MESSAGE_VIOLATIONS} more` : '';
   return `invalid request: ${named.join('; ')}${more}`;
 }

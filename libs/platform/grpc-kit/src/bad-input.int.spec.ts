@@ -40,9 +40,15 @@ describe('bad input through the gRPC kit', () => {
             // Echoes the caller's input without bound, as a careless handler would.
             createProduct: unary(logger, async (request: catalogV1.CreateProductRequest) => {
               if (request.name === 'many') {
-                throw new ValidationError(Array.from({ length: 10_000 }, (_, i) => ({ field: `update_mask.paths[${i}]`, description: `unknown path ${request.description}` })));
+                throw new ValidationError(
+                  Array.from({ length: 10_000 }, (_, i) => ({
+                    field: `update_mask.paths[${i}]`,
+                    description: `unknown path ${request.description}`,
+                  })),
+                );
               }
-              if (request.description !== '') throw new ValidationError([{ field: 'description', description: `is wrong (got "${request.description}")` }]);
+              if (request.description !== '')
+                throw new ValidationError([{ field: 'description', description: `is wrong (got "${request.description}")` }]);
               return { ack: commonV1.CommandAck.fromPartial({ aggregateId: 'p-1', version: 1 }) };
             }),
           },
@@ -70,8 +76,14 @@ describe('bad input through the gRPC kit', () => {
   function unaryRaw(path: string, body: Uint8Array, deadlineMs = 5_000): Promise<RawOutcome> {
     return new Promise((resolve) => {
       let trailers: Metadata | undefined;
-      const call = client.makeUnaryRequest(path, (b: Buffer) => b, (b: Buffer) => b, Buffer.from(body), new Metadata(), { deadline: Date.now() + deadlineMs }, (error) =>
-        resolve({ error: error ?? undefined, trailers }),
+      const call = client.makeUnaryRequest(
+        path,
+        (b: Buffer) => b,
+        (b: Buffer) => b,
+        Buffer.from(body),
+        new Metadata(),
+        { deadline: Date.now() + deadlineMs },
+        (error) => resolve({ error: error ?? undefined, trailers }),
       );
       call.on('status', (s) => (trailers = s.metadata));
     });
@@ -101,18 +113,48 @@ describe('bad input through the gRPC kit', () => {
   });
 
   it.each([
-    ['price.amount_minor', new BinaryWriter().uint32((5 << 3) | 2).fork().uint32((2 << 3) | 0).int64(2n ** 53n + 1n).join().finish()],
-    ['initial_stock', new BinaryWriter().uint32((6 << 3) | 0).int64(-(2n ** 63n)).finish()],
-    ['initial_stock', new BinaryWriter().uint32((6 << 3) | 0).int64(2n ** 53n).finish()],
+    [
+      'price.amount_minor',
+      new BinaryWriter()
+        .uint32((5 << 3) | 2)
+        .fork()
+        .uint32((2 << 3) | 0)
+        .int64(2n ** 53n + 1n)
+        .join()
+        .finish(),
+    ],
+    [
+      'initial_stock',
+      new BinaryWriter()
+        .uint32((6 << 3) | 0)
+        .int64(-(2n ** 63n))
+        .finish(),
+    ],
+    [
+      'initial_stock',
+      new BinaryWriter()
+        .uint32((6 << 3) | 0)
+        .int64(2n ** 53n)
+        .finish(),
+    ],
   ])('answers an int64 beyond a safe integer with a violation on %s', async (field, body) => {
     const { error } = await unaryRaw(CREATE_PRODUCT, body);
     expect(error?.code).toBe(Status.INVALID_ARGUMENT);
-    expect(fieldViolationsOf(error?.metadata)).toEqual([expect.objectContaining({ field, description: expect.stringContaining('safe integer') })]);
+    expect(fieldViolationsOf(error?.metadata)).toEqual([
+      expect.objectContaining({ field, description: expect.stringContaining('safe integer') }),
+    ]);
   });
 
   function streamRaw(path: string, body: Uint8Array): Promise<ServiceError | undefined> {
     return new Promise((resolve) => {
-      const call = client.makeServerStreamRequest(path, (b: Buffer) => b, (b: Buffer) => b, Buffer.from(body), new Metadata(), { deadline: Date.now() + 2_000 });
+      const call = client.makeServerStreamRequest(
+        path,
+        (b: Buffer) => b,
+        (b: Buffer) => b,
+        Buffer.from(body),
+        new Metadata(),
+        { deadline: Date.now() + 2_000 },
+      );
       call.on('data', () => undefined);
       call.on('error', (err: ServiceError) => resolve(err));
       call.on('end', () => resolve(undefined));

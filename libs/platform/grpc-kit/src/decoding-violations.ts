@@ -2,7 +2,13 @@ import { ScalarType, type DescField, type DescMessage } from '@bufbuild/protobuf
 import { BinaryReader, WireType } from '@bufbuild/protobuf/wire';
 import type { FieldViolation } from '@cqrs/errors';
 
-const INT64_TYPES: ReadonlySet<ScalarType> = new Set([ScalarType.INT64, ScalarType.UINT64, ScalarType.SINT64, ScalarType.FIXED64, ScalarType.SFIXED64]);
+const INT64_TYPES: ReadonlySet<ScalarType> = new Set([
+  ScalarType.INT64,
+  ScalarType.UINT64,
+  ScalarType.SINT64,
+  ScalarType.FIXED64,
+  ScalarType.SFIXED64,
+]);
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
 /** Deeper nesting than any contract message has: the walk stops there rather than recurse without end. */
@@ -48,7 +54,14 @@ function walk(reader: BinaryReader, end: number, message: DescMessage, path: str
   return true;
 }
 
-function readField(reader: BinaryReader, field: DescField | undefined, wireType: WireType, path: string, depth: number, out: FieldViolation[]): boolean {
+function readField(
+  reader: BinaryReader,
+  field: DescField | undefined,
+  wireType: WireType,
+  path: string,
+  depth: number,
+  out: FieldViolation[],
+): boolean {
   if (field?.message !== undefined && field.fieldKind !== 'map' && wireType === WireType.LengthDelimited && depth < MAX_DEPTH) {
     const bytes = reader.bytes();
     return walk(new BinaryReader(bytes), bytes.length, field.message, path, depth + 1, out);
@@ -57,7 +70,8 @@ function readField(reader: BinaryReader, field: DescField | undefined, wireType:
     if (wireType === WireType.LengthDelimited && field.fieldKind === 'list') {
       const bytes = reader.bytes();
       const packed = new BinaryReader(bytes);
-      for (let i = 0; packed.pos < bytes.length; i++) checkInt64(read64(packed, field.scalar), `${path.replace(/\[\d+\]$/, '')}[${i}]`, out);
+      for (let i = 0; packed.pos < bytes.length; i++)
+        checkInt64(read64(packed, field.scalar), `${path.replace(/\[\d+\]$/, '')}[${i}]`, out);
       return true;
     }
     if (wireType === wireTypeOf(field.scalar)) {

@@ -28,7 +28,12 @@ describe('DependencyHealth', () => {
     const mysql = fakeProbe('mysql');
     const nats = fakeProbe('nats');
     nats.setUp(false);
-    const monitor = new DependencyHealth(health, { probes: [mysql.probe, nats.probe], services: ['catalog.v1.CommandService'], intervalMs: 60_000, logger });
+    const monitor = new DependencyHealth(health, {
+      probes: [mysql.probe, nats.probe],
+      services: ['catalog.v1.CommandService'],
+      intervalMs: 60_000,
+      logger,
+    });
 
     expect(statuses.get('')).toBe('NOT_SERVING');
     await monitor.start();

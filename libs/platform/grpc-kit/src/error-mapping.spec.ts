@@ -9,7 +9,15 @@ import {
   ResourceExhaustedError,
   ValidationError,
 } from '@cqrs/errors';
-import { ERROR_LIMITS, errorInfoOf, ERROR_DOMAIN, fieldViolationsOf, STATUS_DETAILS_KEY, statusDetailsOf, toServiceError } from './error-mapping';
+import {
+  ERROR_LIMITS,
+  errorInfoOf,
+  ERROR_DOMAIN,
+  fieldViolationsOf,
+  STATUS_DETAILS_KEY,
+  statusDetailsOf,
+  toServiceError,
+} from './error-mapping';
 
 describe('toServiceError', () => {
   it.each([
@@ -20,7 +28,11 @@ describe('toServiceError', () => {
     [new ConcurrencyError('catalog.product-p-1', 3, 4), Status.ABORTED, 'VERSION_CONFLICT'],
     [new DependencyUnavailableError('mysql'), Status.UNAVAILABLE, 'DEPENDENCY_UNAVAILABLE'],
     [new DeadlineExceededError('too slow'), Status.DEADLINE_EXCEEDED, 'DEADLINE_EXCEEDED'],
-    [new ResourceExhaustedError('too many watch streams', { reason: 'TOO_MANY_WATCH_STREAMS' }), Status.RESOURCE_EXHAUSTED, 'TOO_MANY_WATCH_STREAMS'],
+    [
+      new ResourceExhaustedError('too many watch streams', { reason: 'TOO_MANY_WATCH_STREAMS' }),
+      Status.RESOURCE_EXHAUSTED,
+      'TOO_MANY_WATCH_STREAMS',
+    ],
   ])('maps %p to its status code with an ErrorInfo', (err, code, reason) => {
     const { error, expected } = toServiceError(err);
     expect(error.code).toBe(code);
@@ -47,7 +59,9 @@ describe('toServiceError', () => {
 
   it('cuts what it echoes: at most 20 violations, each short, with the total in the ErrorInfo', () => {
     const huge = 'x'.repeat(100_000);
-    const { error } = toServiceError(new ValidationError(Array.from({ length: 5_000 }, (_, i) => ({ field: `lines[${i}].${huge}`, description: huge }))));
+    const { error } = toServiceError(
+      new ValidationError(Array.from({ length: 5_000 }, (_, i) => ({ field: `lines[${i}].${huge}`, description: huge }))),
+    );
     const violations = fieldViolationsOf(error.metadata);
     expect(violations).toHaveLength(ERROR_LIMITS.violations);
     expect(violations[0]?.description).toBe(`${'x'.repeat(ERROR_LIMITS.descriptionChars)}…(100000 chars)`);
@@ -58,14 +72,23 @@ describe('toServiceError', () => {
 
   it('stays within its size when every character takes three bytes', () => {
     const wide = '€'.repeat(10_000);
-    const { error } = toServiceError(new ValidationError(Array.from({ length: 50 }, () => ({ field: wide, description: wide })), { metadata: { [wide]: wide } }));
+    const { error } = toServiceError(
+      new ValidationError(
+        Array.from({ length: 50 }, () => ({ field: wide, description: wide })),
+        { metadata: { [wide]: wide } },
+      ),
+    );
     expect(Buffer.from(error.metadata.get(STATUS_DETAILS_KEY)[0] ?? '').length).toBeLessThanOrEqual(ERROR_LIMITS.detailsBytes);
     expect(fieldViolationsOf(error.metadata).length).toBeGreaterThan(0);
   });
 
   it('puts the current version of a conflict in the ErrorInfo metadata', () => {
     const { error } = toServiceError(new ConcurrencyError('catalog.product-p-1', 3, 5));
-    expect(errorInfoOf(error.metadata)?.metadata).toMatchObject({ expected_version: '3', current_version: '5', stream_id: 'catalog.product-p-1' });
+    expect(errorInfoOf(error.metadata)?.metadata).toMatchObject({
+      expected_version: '3',
+      current_version: '5',
+      stream_id: 'catalog.product-p-1',
+    });
   });
 
   it('answers INTERNAL without leaking the message of an unexpected error', () => {

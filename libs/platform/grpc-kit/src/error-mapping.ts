@@ -94,24 +94,37 @@ function detailsOf(err: PlatformError, code: Status, message: string): googleRpc
     ...err.metadata,
     ...(violations.length > ERROR_LIMITS.violations ? { field_violations: String(violations.length) } : {}),
   });
-  const errorInfo = pack('google.rpc.ErrorInfo', googleRpc.ErrorInfo.encode({ reason: truncateText(err.reason, ERROR_LIMITS.metadataKeyChars), domain: ERROR_DOMAIN, metadata }).finish());
+  const errorInfo = pack(
+    'google.rpc.ErrorInfo',
+    googleRpc.ErrorInfo.encode({
+      reason: truncateText(err.reason, ERROR_LIMITS.metadataKeyChars),
+      domain: ERROR_DOMAIN,
+      metadata,
+    }).finish(),
+  );
   if (!(err instanceof ValidationError)) return [errorInfo];
   const fieldViolations = violations.slice(0, ERROR_LIMITS.violations).map((v) => ({
     field: truncateText(v.field, ERROR_LIMITS.fieldChars),
     description: truncateText(v.description, ERROR_LIMITS.descriptionChars),
   }));
   // The limits above keep this far below detailsBytes; dropping violations is the last resort.
-  while (fieldViolations.length > 0 && statusBytes(code, message, [errorInfo, badRequest(fieldViolations)]) > ERROR_LIMITS.detailsBytes) fieldViolations.pop();
+  while (fieldViolations.length > 0 && statusBytes(code, message, [errorInfo, badRequest(fieldViolations)]) > ERROR_LIMITS.detailsBytes)
+    fieldViolations.pop();
   return [errorInfo, badRequest(fieldViolations)];
 }
 
 function boundedMetadata(metadata: Readonly<Record<string, string>>): Record<string, string> {
   const entries = Object.entries(metadata).slice(0, ERROR_LIMITS.metadataEntries);
-  return Object.fromEntries(entries.map(([key, value]) => [truncateText(key, ERROR_LIMITS.metadataKeyChars), truncateText(value, ERROR_LIMITS.metadataValueChars)]));
+  return Object.fromEntries(
+    entries.map(([key, value]) => [truncateText(key, ERROR_LIMITS.metadataKeyChars), truncateText(value, ERROR_LIMITS.metadataValueChars)]),
+  );
 }
 
 function badRequest(fieldViolations: ReadonlyArray<{ field: string; description: string }>): googleRpc.Any {
-  return pack('google.rpc.BadRequest', googleRpc.BadRequest.encode(googleRpc.BadRequest.fromPartial({ fieldViolations: [...fieldViolations] })).finish());
+  return pack(
+    'google.rpc.BadRequest',
+    googleRpc.BadRequest.encode(googleRpc.BadRequest.fromPartial({ fieldViolations: [...fieldViolations] })).finish(),
+  );
 }
 
 function statusBytes(code: Status, message: string, details: googleRpc.Any[]): number {

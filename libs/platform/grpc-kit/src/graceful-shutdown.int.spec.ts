@@ -37,7 +37,9 @@ describe('graceful shutdown', () => {
       onShutdown: [async () => void closed.push('pool')],
     });
     const client = new catalogV1.CommandServiceClient(`127.0.0.1:${server.port}`, credentials.createInsecure());
-    const inFlight = new Promise<ServiceError | null>((resolve) => client.createProduct(catalogV1.CreateProductRequest.fromPartial({}), (err) => resolve(err)));
+    const inFlight = new Promise<ServiceError | null>((resolve) =>
+      client.createProduct(catalogV1.CreateProductRequest.fromPartial({}), (err) => resolve(err)),
+    );
     await new Promise((resolve) => setTimeout(resolve, 200));
 
     const stopping = server.shutdown();
@@ -46,7 +48,9 @@ describe('graceful shutdown', () => {
 
     const lateClient = new catalogV1.CommandServiceClient(`127.0.0.1:${server.port}`, credentials.createInsecure());
     const late = await new Promise<ServiceError | null>((resolve) =>
-      lateClient.createProduct(catalogV1.CreateProductRequest.fromPartial({}), new Metadata(), { deadline: Date.now() + 2_000 }, (err) => resolve(err)),
+      lateClient.createProduct(catalogV1.CreateProductRequest.fromPartial({}), new Metadata(), { deadline: Date.now() + 2_000 }, (err) =>
+        resolve(err),
+      ),
     );
     expect(late?.code).toBe(Status.UNAVAILABLE);
 
@@ -62,11 +66,18 @@ describe('graceful shutdown', () => {
     const server = await startGrpcServer({
       config: { ...config, SHUTDOWN_TIMEOUT_MS: 300 },
       logger,
-      services: [{ definition: catalogV1.CommandServiceService, implementation: { createProduct: unary(logger, () => new Promise(() => undefined)) } }],
+      services: [
+        {
+          definition: catalogV1.CommandServiceService,
+          implementation: { createProduct: unary(logger, () => new Promise(() => undefined)) },
+        },
+      ],
       probes: [],
     });
     const client = new catalogV1.CommandServiceClient(`127.0.0.1:${server.port}`, credentials.createInsecure());
-    const stuck = new Promise<ServiceError | null>((resolve) => client.createProduct(catalogV1.CreateProductRequest.fromPartial({}), (err) => resolve(err)));
+    const stuck = new Promise<ServiceError | null>((resolve) =>
+      client.createProduct(catalogV1.CreateProductRequest.fromPartial({}), (err) => resolve(err)),
+    );
     await new Promise((resolve) => setTimeout(resolve, 200));
     await server.shutdown();
     expect((await stuck)?.code).toBe(Status.CANCELLED);

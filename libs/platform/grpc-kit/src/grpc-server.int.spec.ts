@@ -90,7 +90,9 @@ describe('startGrpcServer', () => {
   });
 
   it('answers UNIMPLEMENTED for a method with no handler', async () => {
-    const error = await new Promise<ServiceError | null>((resolve) => client.deleteProduct(catalogV1.DeleteProductRequest.fromPartial({}), (err) => resolve(err)));
+    const error = await new Promise<ServiceError | null>((resolve) =>
+      client.deleteProduct(catalogV1.DeleteProductRequest.fromPartial({}), (err) => resolve(err)),
+    );
     expect(error?.code).toBe(Status.UNIMPLEMENTED);
   });
 

@@ -76,7 +76,10 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<Runni
     server.bindAsync(address, ServerCredentials.createInsecure(), (err, boundPort) => (err ? reject(err) : resolve(boundPort))),
   );
   await health.start();
-  logger.info({ address: `${config.GRPC_HOST}:${port}`, services: options.services.map((s) => serviceName(s.definition)) }, 'gRPC server listening');
+  logger.info(
+    { address: `${config.GRPC_HOST}:${port}`, services: options.services.map((s) => serviceName(s.definition)) },
+    'gRPC server listening',
+  );
 
   let stopping: Promise<void> | undefined;
   const shutdown = () => {
@@ -107,7 +110,9 @@ export function serviceName(definition: ServiceDefinition): string {
  * lets grpcurl link every file exactly as written in proto/.
  */
 function reflectionDefinition(): PackageDefinition {
-  return { contracts: { format: 'Protocol Buffer 3 FileDescriptorProto', fileDescriptorProtos: contractFileDescriptors() } } as unknown as PackageDefinition;
+  return {
+    contracts: { format: 'Protocol Buffer 3 FileDescriptorProto', fileDescriptorProtos: contractFileDescriptors() },
+  } as unknown as PackageDefinition;
 }
 
 function drain(server: Server, timeoutMs: number, logger: Logger): Promise<void> {

@@ -1,20 +1,10 @@
-import type {
-  sendUnaryData,
-  ServerUnaryCall,
-  ServerWritableStream,
-  handleServerStreamingCall,
-  handleUnaryCall,
-} from '@grpc/grpc-js';
+import type { sendUnaryData, ServerUnaryCall, ServerWritableStream, handleServerStreamingCall, handleUnaryCall } from '@grpc/grpc-js';
 import type { Logger } from '@cqrs/logging';
 import { toServiceError } from './error-mapping';
 import { REQUEST_ID_HEADER, type RequestContext } from './request-context';
 
 export type UnaryHandler<Req, Res> = (request: Req, context: RequestContext) => Promise<Res>;
-export type ServerStreamHandler<Req, Res> = (
-  request: Req,
-  send: (message: Res) => Promise<void>,
-  context: RequestContext,
-) => Promise<void>;
+export type ServerStreamHandler<Req, Res> = (request: Req, send: (message: Res) => Promise<void>, context: RequestContext) => Promise<void>;
 
 /**
  * The generated server interfaces extend grpc-js's UntypedServiceImplementation, whose index

@@ -1,11 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  ResponderBuilder,
-  ServerInterceptingCall,
-  ServerListenerBuilder,
-  status as Status,
-  type ServerInterceptor,
-} from '@grpc/grpc-js';
+import { ResponderBuilder, ServerInterceptingCall, ServerListenerBuilder, status as Status, type ServerInterceptor } from '@grpc/grpc-js';
 import type { Logger } from '@cqrs/logging';
 import { REQUEST_ID_HEADER } from './request-context';
 

@@ -35,10 +35,20 @@ export class UndecodableRequest {
  * the deserializers become total and each unary or server-streaming handler refuses an
  * UndecodableRequest with INVALID_ARGUMENT before it runs.
  */
-export function addTolerantService(server: Pick<Server, 'addService'>, definition: ServiceDefinition, implementation: UntypedServiceImplementation): void {
+export function addTolerantService(
+  server: Pick<Server, 'addService'>,
+  definition: ServiceDefinition,
+  implementation: UntypedServiceImplementation,
+): void {
   const guarded: UntypedServiceImplementation = {};
   // grpc-js matches a handler by the method's key or its originalName (e.g. `Check` or `check`).
-  const methods = Object.entries(definition).flatMap(([key, method]) => [[key, method], [method.originalName ?? key, method]] as const);
+  const methods = Object.entries(definition).flatMap(
+    ([key, method]) =>
+      [
+        [key, method],
+        [method.originalName ?? key, method],
+      ] as const,
+  );
   for (const [name, handler] of Object.entries(implementation)) {
     const method = methods.find(([key]) => key === name)?.[1];
     guarded[name] = method === undefined || method.requestStream ? handler : refusingUndecodable(handler, method.responseStream);
@@ -88,7 +98,10 @@ function undecodable(bytes: Buffer, input: DescMessage | undefined, path: string
   const typeName = input?.typeName ?? `the request of ${path}`;
   const found = input === undefined ? [] : decodingViolations(bytes, input);
   const reason = err instanceof Error ? err.message : String(err);
-  return new UndecodableRequest(typeName, found.length > 0 ? found : [{ field: '', description: `the request is not a valid ${typeName} (${reason})` }]);
+  return new UndecodableRequest(
+    typeName,
+    found.length > 0 ? found : [{ field: '', description: `the request is not a valid ${typeName} (${reason})` }],
+  );
 }
 
 /** The contract's descriptor of a method's request, from its path `/package.Service/Method`. */

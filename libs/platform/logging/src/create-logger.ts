@@ -3,7 +3,11 @@ import pino, { type DestinationStream, type LevelWithSilent, type Logger } from 
 export type { Logger };
 
 /** Structured JSON logs on stdout; one logger per process, children per request. */
-export function createLogger(service: string, level: LevelWithSilent = 'info', destination: DestinationStream = pino.destination(1)): Logger {
+export function createLogger(
+  service: string,
+  level: LevelWithSilent = 'info',
+  destination: DestinationStream = pino.destination(1),
+): Logger {
   return pino(
     {
       level,

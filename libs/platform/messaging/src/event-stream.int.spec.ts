@@ -51,7 +51,9 @@ describe('event streams, one per stream type (real JetStream)', () => {
     const oldConfig = { NATS_STREAM: old.env['NATS_STREAM'] ?? '', NATS_SUBJECT_PREFIX: old.env['NATS_SUBJECT_PREFIX'] ?? '' };
     try {
       await jsm.streams.add({ name: oldConfig.NATS_STREAM, subjects: [`${oldConfig.NATS_SUBJECT_PREFIX}.>`], storage: StorageType.File });
-      await expect(ensureEventStream(jsm, oldConfig, 'catalog.product')).rejects.toThrow(`stream ${oldConfig.NATS_STREAM} already holds ${oldConfig.NATS_SUBJECT_PREFIX}.catalog.product.*`);
+      await expect(ensureEventStream(jsm, oldConfig, 'catalog.product')).rejects.toThrow(
+        `stream ${oldConfig.NATS_STREAM} already holds ${oldConfig.NATS_SUBJECT_PREFIX}.catalog.product.*`,
+      );
     } finally {
       await jsm.streams.delete(oldConfig.NATS_STREAM).catch(() => undefined);
       await old.cleanup();

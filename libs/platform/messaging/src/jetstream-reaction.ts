@@ -108,7 +108,11 @@ export class JetStreamReaction {
     const jsm = await this.nc.jetstreamManager();
     // Events waiting for a retry count as pending: room for many, so failing ones never hold up the rest.
     const tunable = { ack_wait: nanos(this.ackWaitMs()), max_ack_pending: Math.max(MAX_FAILING, this.concurrency() * 4) };
-    const stream = await ensureEventStream(jsm, { NATS_STREAM: this.options.stream, NATS_SUBJECT_PREFIX: this.options.subjectPrefix }, this.options.streamType);
+    const stream = await ensureEventStream(
+      jsm,
+      { NATS_STREAM: this.options.stream, NATS_SUBJECT_PREFIX: this.options.subjectPrefix },
+      this.options.streamType,
+    );
     const existing = await jsm.consumers.info(stream, this.consumerName).catch(() => undefined);
     if (existing === undefined) {
       // The stream holds only this stream type's events: no filter subject (see ensureEventStream).
@@ -160,7 +164,10 @@ export class JetStreamReaction {
     } catch (err) {
       const deliveries = message.info.redeliveryCount;
       const delay = Math.min(30_000, (this.options.retryDelayMs ?? 500) * 2 ** Math.max(0, deliveries - 1));
-      this.logger.warn({ err, eventId: envelope.eventId, type: envelope.eventType, aggregateId: envelope.aggregateId, deliveries, retryInMs: delay }, 'reaction failed; the event will be redelivered');
+      this.logger.warn(
+        { err, eventId: envelope.eventId, type: envelope.eventType, aggregateId: envelope.aggregateId, deliveries, retryInMs: delay },
+        'reaction failed; the event will be redelivered',
+      );
       message.nak(delay);
     }
   }

@@ -14,7 +14,11 @@ export class NatsClient {
   private closed = false;
   readonly ready: Promise<NatsConnection>;
 
-  constructor(config: NatsConfig, name: string, private readonly logger: Logger) {
+  constructor(
+    config: NatsConfig,
+    name: string,
+    private readonly logger: Logger,
+  ) {
     this.ready = connect({
       servers: config.NATS_URL.replace(/^nats:\/\//, ''),
       name,

@@ -25,13 +25,27 @@ export class BucketDirectories {
   async read(order: { readonly name: string }): Promise<BucketDirectory> {
     for (;;) {
       const known = this.known.get(order.name);
-      const [head, next] = await Promise.all([this.collection.findOne({ _id: order.name }, { projection: { revision: 1 } }), known === undefined ? null : this.revision(order, known.revision + 1)]);
+      const [head, next] = await Promise.all([
+        this.collection.findOne({ _id: order.name }, { projection: { revision: 1 } }),
+        known === undefined ? null : this.revision(order, known.revision + 1),
+      ]);
       const latest = Math.max(known?.revision ?? 0, head?.revision ?? 0);
-      let directory: BucketDirectory | null = next ?? (known !== undefined && latest === known.revision ? known : latest === 0 ? initialDirectory(order) : await this.revision(order, latest));
+      let directory: BucketDirectory | null =
+        next ??
+        (known !== undefined && latest === known.revision
+          ? known
+          : latest === 0
+            ? initialDirectory(order)
+            : await this.revision(order, latest));
       // Only when more than KEPT_REVISIONS were published since the head was read: read again.
       if (directory === null) continue;
       if (directory === known) return known;
-      for (let newer = await this.revision(order, directory.revision + 1); newer !== null; newer = await this.revision(order, directory.revision + 1)) directory = newer;
+      for (
+        let newer = await this.revision(order, directory.revision + 1);
+        newer !== null;
+        newer = await this.revision(order, directory.revision + 1)
+      )
+        directory = newer;
       const current = { _id: order.name, revision: directory.revision, buckets: directory.buckets };
       this.known.set(order.name, current);
       return current;
@@ -48,9 +62,11 @@ export class BucketDirectories {
       throw err;
     }
     // The head may briefly lag behind or, with two writers, go back a revision: readers look past it.
-    await this.collection.replaceOne({ _id: directory._id }, { revision: next.revision, buckets: [] }, { upsert: true }).catch((err: unknown) => {
-      if (!(err instanceof MongoServerError && err.code === DUPLICATE_KEY)) throw err;
-    });
+    await this.collection
+      .replaceOne({ _id: directory._id }, { revision: next.revision, buckets: [] }, { upsert: true })
+      .catch((err: unknown) => {
+        if (!(err instanceof MongoServerError && err.code === DUPLICATE_KEY)) throw err;
+      });
     await this.collection.deleteOne({ _id: `${directory._id}#${next.revision - KEPT_REVISIONS}` });
     this.known.set(directory._id, next);
     return next;

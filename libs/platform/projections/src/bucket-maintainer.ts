@@ -56,7 +56,8 @@ export class BucketMaintainer<View extends ViewDocument> {
     const read = await Promise.all(this.orders.map((order) => this.directories.read(order)));
     for (const [i, order] of this.orders.entries()) {
       let directory = read[i] ?? initialDirectory(order);
-      if (directory.buckets.some((b) => b.splitFrom !== undefined)) directory = (await this.finishSplit(order, directory)) ?? (await this.directories.read(order));
+      if (directory.buckets.some((b) => b.splitFrom !== undefined))
+        directory = (await this.finishSplit(order, directory)) ?? (await this.directories.read(order));
       const arriving = new Map<string, OrderKey[]>();
       for (const { before, after } of changes) {
         const key = order.key(after);
@@ -66,7 +67,8 @@ export class BucketMaintainer<View extends ViewDocument> {
       }
       for (const [bucket, keys] of arriving) {
         const known = this.sizes.get(`${order.name}/${bucket}`);
-        if (known === undefined || known + keys.length > this.maxBucketSize) directory = (await this.split(order, directory, bucket, keys)) ?? directory;
+        if (known === undefined || known + keys.length > this.maxBucketSize)
+          directory = (await this.split(order, directory, bucket, keys)) ?? directory;
       }
       directories.set(order.name, directory);
     }
@@ -99,9 +101,11 @@ export class BucketMaintainer<View extends ViewDocument> {
         const previous = fieldOf(before, order);
         if (bucket === previous) continue;
         if (previous !== null) this.resize(order, previous, -1);
-        if (bucket !== null && this.resize(order, bucket, +1) > this.maxBucketSize) overfull.set(`${order.name}/${bucket}`, { order, bucket });
+        if (bucket !== null && this.resize(order, bucket, +1) > this.maxBucketSize)
+          overfull.set(`${order.name}/${bucket}`, { order, bucket });
       }
-      if (Object.keys(fields).length > 0) moves.push({ updateOne: { filter: { _id: after._id, version: after.version }, update: { $set: fields } } });
+      if (Object.keys(fields).length > 0)
+        moves.push({ updateOne: { filter: { _id: after._id, version: after.version }, update: { $set: fields } } });
     }
     await chunkedBulkWrite(this.views, moves);
     // Only when another writer's views came in between: this writer's own were split for before writing.
@@ -131,7 +135,12 @@ export class BucketMaintainer<View extends ViewDocument> {
    * last bucket, where an order by creation time gets all its new views. The directory after the
    * split; undefined when no split was needed or another writer changed the directory first.
    */
-  private async split(order: BucketedOrder<View>, directory: BucketDirectory, bucket: string, arriving: readonly OrderKey[]): Promise<BucketDirectory | undefined> {
+  private async split(
+    order: BucketedOrder<View>,
+    directory: BucketDirectory,
+    bucket: string,
+    arriving: readonly OrderKey[],
+  ): Promise<BucketDirectory | undefined> {
     const index = directory.buckets.findIndex((b) => b.id === bucket);
     const members = (await this.members(order, bucket)).filter((m) => inBucket(directory, index, m.key));
     this.sizes.set(`${order.name}/${bucket}`, members.length);
@@ -142,12 +151,17 @@ export class BucketMaintainer<View extends ViewDocument> {
       const low = keys[at];
       return low === undefined ? [] : [{ id: `${order.name}.${randomUUID().slice(0, 8)}`, low, splitFrom: bucket }];
     });
-    const marked = await this.directories.publish(directory, [...directory.buckets.slice(0, index + 1), ...pieces, ...directory.buckets.slice(index + 1)]);
+    const marked = await this.directories.publish(directory, [
+      ...directory.buckets.slice(0, index + 1),
+      ...pieces,
+      ...directory.buckets.slice(index + 1),
+    ]);
     if (marked === undefined) return undefined;
     const split = await this.finishSplit(order, marked, new Map([[bucket, members]]));
     // Counts as of the split; the arriving views are counted when settled.
     const final = split ?? marked;
-    for (const entry of [{ id: bucket }, ...pieces]) this.sizes.set(`${order.name}/${entry.id}`, members.filter((m) => bucketAt(final, m.key) === entry.id).length);
+    for (const entry of [{ id: bucket }, ...pieces])
+      this.sizes.set(`${order.name}/${entry.id}`, members.filter((m) => bucketAt(final, m.key) === entry.id).length);
     return final;
   }
 
@@ -155,7 +169,11 @@ export class BucketMaintainer<View extends ViewDocument> {
    * Moves the members of each marked bucket's origin that belong to it, then clears the marks; the
    * directory after. `read` has the members of origins the caller has just read.
    */
-  private async finishSplit(order: BucketedOrder<View>, directory: BucketDirectory, read = new Map<string, Array<{ view: View; key: OrderKey }>>()): Promise<BucketDirectory | undefined> {
+  private async finishSplit(
+    order: BucketedOrder<View>,
+    directory: BucketDirectory,
+    read = new Map<string, Array<{ view: View; key: OrderKey }>>(),
+  ): Promise<BucketDirectory | undefined> {
     const pieces = new Map<string, number[]>();
     directory.buckets.forEach((entry, index) => {
       if (entry.splitFrom !== undefined) pieces.set(entry.splitFrom, [...(pieces.get(entry.splitFrom) ?? []), index]);
@@ -168,9 +186,13 @@ export class BucketMaintainer<View extends ViewDocument> {
       }
       // One command per piece: FerretDB v1 fetches the origin's members by the pushed-down equality
       // and tests the ids itself, far cheaper than a statement per view.
-      for (const [target, ids] of targets) await this.views.updateMany({ [order.field]: origin, _id: { $in: ids } }, { $set: { [order.field]: target } });
+      for (const [target, ids] of targets)
+        await this.views.updateMany({ [order.field]: origin, _id: { $in: ids } }, { $set: { [order.field]: target } });
     }
-    return this.directories.publish(directory, directory.buckets.map(({ id, low }) => ({ id, low })));
+    return this.directories.publish(
+      directory,
+      directory.buckets.map(({ id, low }) => ({ id, low })),
+    );
   }
 }
 

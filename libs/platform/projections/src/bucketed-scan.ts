@@ -1,6 +1,15 @@
 import type { Db, Document } from 'mongodb';
 import { BucketDirectories } from './bucket-directories';
-import { bucketIndexOf, compareKeys, inBucket, isBeyond, type BucketDirectory, type BucketedOrder, type OrderKey, type OrderPosition } from './ordered-buckets';
+import {
+  bucketIndexOf,
+  compareKeys,
+  inBucket,
+  isBeyond,
+  type BucketDirectory,
+  type BucketedOrder,
+  type OrderKey,
+  type OrderPosition,
+} from './ordered-buckets';
 
 export interface ScanRequest<View> {
   readonly order: BucketedOrder<View>;
@@ -54,7 +63,11 @@ export function waveSize(scanned: number, found: number, want: number): number {
  * bucket. The directory is read before and after; when a split changed it meanwhile, the scan
  * runs again, so a view being moved between buckets is neither missed nor read twice.
  */
-export async function scanInOrder<View extends { readonly _id: string }>(db: Db, viewsCollection: string, request: ScanRequest<View>): Promise<ScanResult<View>> {
+export async function scanInOrder<View extends { readonly _id: string }>(
+  db: Db,
+  viewsCollection: string,
+  request: ScanRequest<View>,
+): Promise<ScanResult<View>> {
   const directories = directoriesOf(db, viewsCollection);
   let result: ScanResult<View> = { views: [] };
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
@@ -65,7 +78,12 @@ export async function scanInOrder<View extends { readonly _id: string }>(db: Db,
   return result;
 }
 
-async function scanDirectory<View extends { readonly _id: string }>(db: Db, viewsCollection: string, directory: BucketDirectory, request: ScanRequest<View>): Promise<ScanResult<View>> {
+async function scanDirectory<View extends { readonly _id: string }>(
+  db: Db,
+  viewsCollection: string,
+  directory: BucketDirectory,
+  request: ScanRequest<View>,
+): Promise<ScanResult<View>> {
   const { after, want } = request;
   const descending = request.descending ?? false;
   const step = descending ? -1 : 1;
@@ -78,7 +96,8 @@ async function scanDirectory<View extends { readonly _id: string }>(db: Db, view
   while (index >= 0 && index < count && views.length < want && scanned < maxBuckets && !pastEnd(index)) {
     const wave: number[] = [];
     const size = waveSize(scanned, views.length, want);
-    for (let i = index; i >= 0 && i < count && wave.length < size && scanned + wave.length < maxBuckets && !pastEnd(i); i += step) wave.push(i);
+    for (let i = index; i >= 0 && i < count && wave.length < size && scanned + wave.length < maxBuckets && !pastEnd(i); i += step)
+      wave.push(i);
     const found = await Promise.all(wave.map((i) => bucketViews(db, viewsCollection, directory, i, request, descending)));
     for (const bucket of found) if (views.length < want) views.push(...bucket);
     scanned += wave.length;

@@ -13,8 +13,11 @@ afterAll(async () => {
 
 describe('chunked writes on FerretDB', () => {
   it('inserts new documents and replaces those that already exist (a rewrite after a crash)', async () => {
-    await collection().insertMany([{ _id: 'a', n: 0 }, { _id: 'c', n: 0 }]);
-    const documents = Array.from({ length: 1_200 }, (_, i) => ({ _id: i < 3 ? 'abc'[i] ?? '' : `d${i}`, n: 1 }));
+    await collection().insertMany([
+      { _id: 'a', n: 0 },
+      { _id: 'c', n: 0 },
+    ]);
+    const documents = Array.from({ length: 1_200 }, (_, i) => ({ _id: i < 3 ? ('abc'[i] ?? '') : `d${i}`, n: 1 }));
     await insertOrReplace(collection(), documents);
     expect(await collection().countDocuments()).toBe(1_200);
     expect(await collection().countDocuments({ n: 1 })).toBe(1_200);

@@ -52,7 +52,10 @@ const DUPLICATE_KEY = 11000;
  * where an upsert is a query plus a write); any that already exist, e.g. written before a crash,
  * are replaced instead.
  */
-export async function insertOrReplace<T extends Document & { _id: string }>(collection: Collection<T>, documents: readonly T[]): Promise<void> {
+export async function insertOrReplace<T extends Document & { _id: string }>(
+  collection: Collection<T>,
+  documents: readonly T[],
+): Promise<void> {
   const existing: T[] = [];
   for (let start = 0; start < documents.length; start += INSERT_CHUNK_SIZE) {
     const chunk = documents.slice(start, start + INSERT_CHUNK_SIZE);
@@ -70,6 +73,11 @@ export async function insertOrReplace<T extends Document & { _id: string }>(coll
     }
   }
   if (existing.length === 0) return;
-  const result = await chunkedBulkWrite(collection, existing.map((document): AnyBulkWriteOperation<T> => ({ replaceOne: { filter: { _id: document._id } as Filter<T>, replacement: document, upsert: true } })));
+  const result = await chunkedBulkWrite(
+    collection,
+    existing.map((document): AnyBulkWriteOperation<T> => ({
+      replaceOne: { filter: { _id: document._id } as Filter<T>, replacement: document, upsert: true },
+    })),
+  );
   if (result.writeErrors) throw new Error(`documents of ${collection.collectionName} could not all be written`);
 }

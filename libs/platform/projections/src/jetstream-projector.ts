@@ -35,7 +35,10 @@ export interface JetStreamProjectorOptions {
 }
 
 /** The durable consumer of one projection (and source): its name says who consumes what. */
-export function projectorConsumerName(projection: { readonly name: string; readonly streamType: string }, source = projection.streamType): string {
+export function projectorConsumerName(
+  projection: { readonly name: string; readonly streamType: string },
+  source = projection.streamType,
+): string {
   return source === projection.streamType ? `projector-${projection.name}` : `projector-${projection.name}-${sourceKey(source)}`;
 }
 
@@ -133,7 +136,11 @@ export class JetStreamProjector<View extends ViewDocument> {
     const key = `${active.collection}|${active.derivedCollection ?? ''}`;
     let applier = this.appliers.get(key);
     if (applier === undefined) {
-      applier = new ProjectionApplier(this.db, this.projection, { ...active, maxDeliveries: this.options.maxDeliveries, viewCacheSize: this.options.viewCacheSize });
+      applier = new ProjectionApplier(this.db, this.projection, {
+        ...active,
+        maxDeliveries: this.options.maxDeliveries,
+        viewCacheSize: this.options.viewCacheSize,
+      });
       this.appliers.set(key, applier);
     }
     return applier;
@@ -189,11 +196,16 @@ export class JetStreamProjector<View extends ViewDocument> {
     const decoded = batch.map((message) => ({ message, envelope: decodeEnvelope(message) }));
     const valid = decoded.filter((d): d is { message: JsMsg; envelope: commonV1.EventEnvelope } => d.envelope !== undefined);
     for (const bad of decoded.filter((d) => d.envelope === undefined)) {
-      this.logger.error({ subject: bad.message.subject, seq: bad.message.seq }, 'message is not an event envelope; acknowledged and dropped');
+      this.logger.error(
+        { subject: bad.message.subject, seq: bad.message.seq },
+        'message is not an event envelope; acknowledged and dropped',
+      );
       bad.message.ack();
     }
     const applier = await this.applier();
-    const { outcomes, changed, gaps } = await applier.applyBatch(valid.map(({ message, envelope }) => ({ envelope, deliveries: message.info.redeliveryCount })));
+    const { outcomes, changed, gaps } = await applier.applyBatch(
+      valid.map(({ message, envelope }) => ({ envelope, deliveries: message.info.redeliveryCount })),
+    );
     if (await this.swappedUnder(applier)) {
       // A rebuild swapped the collections while this batch was written to the replaced ones, and
       // its last catch-up may already be over: redeliver the batch so the new collections get it.
@@ -206,7 +218,11 @@ export class JetStreamProjector<View extends ViewDocument> {
       if (outcome === 'applied' || outcome === 'duplicate' || outcome === 'parked') message.ack();
       else if (outcome === 'gap') message.nak(this.options.gapDelayMs ?? 500);
       else message.nak(Math.min(30_000, (this.options.retryDelayMs ?? 500) * 2 ** Math.max(0, message.info.redeliveryCount - 1)));
-      if (outcome === 'parked') this.logger.warn({ eventId: envelope.eventId, streamId: envelope.streamId, version: envelope.version }, 'event parked in the dead-letter collection');
+      if (outcome === 'parked')
+        this.logger.warn(
+          { eventId: envelope.eventId, streamId: envelope.streamId, version: envelope.version },
+          'event parked in the dead-letter collection',
+        );
     });
     for (const [aggregateId, version] of changed) {
       this.nc.publish(viewChangedSubject(this.options.subjectPrefix, this.projection.streamType, aggregateId), JSON.stringify({ version }));
@@ -229,9 +245,19 @@ export class JetStreamProjector<View extends ViewDocument> {
       this.openGaps.set(aggregateId, open);
       if (now - open.since < after || now - open.askedAt < after) continue;
       open.askedAt = now;
-      const request = commonV1.RepublishRequest.encode({ streamType: this.source, aggregateId, fromVersion: gap.have + 1, toVersion: gap.waiting - 1 }).finish();
-      this.logger.warn({ aggregateId, missing: `${gap.have + 1}..${gap.waiting - 1}`, waitingMs: now - open.since }, 'gap did not fill; asking the command side to re-publish');
-      this.nc.request(republishSubject(this.options.subjectPrefix), request, { timeout: 10_000 }).catch((err: unknown) => this.logger.warn({ err, aggregateId }, 're-publish request failed; will ask again'));
+      const request = commonV1.RepublishRequest.encode({
+        streamType: this.source,
+        aggregateId,
+        fromVersion: gap.have + 1,
+        toVersion: gap.waiting - 1,
+      }).finish();
+      this.logger.warn(
+        { aggregateId, missing: `${gap.have + 1}..${gap.waiting - 1}`, waitingMs: now - open.since },
+        'gap did not fill; asking the command side to re-publish',
+      );
+      this.nc
+        .request(republishSubject(this.options.subjectPrefix), request, { timeout: 10_000 })
+        .catch((err: unknown) => this.logger.warn({ err, aggregateId }, 're-publish request failed; will ask again'));
     }
   }
 }

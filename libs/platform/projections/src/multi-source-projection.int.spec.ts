@@ -42,7 +42,15 @@ afterAll(async () => {
 });
 
 function event(streamType: string, aggregateId: string, version: number, by: number) {
-  const envelope = commonV1.EventEnvelope.fromPartial({ eventId: randomUUID(), streamId: `${streamType}-${aggregateId}`, streamType, aggregateId, version, eventType: 'test.Added', payload: Buffer.from(String(by)) });
+  const envelope = commonV1.EventEnvelope.fromPartial({
+    eventId: randomUUID(),
+    streamId: `${streamType}-${aggregateId}`,
+    streamType,
+    aggregateId,
+    version,
+    eventType: 'test.Added',
+    payload: Buffer.from(String(by)),
+  });
   return { envelope, deliveries: 1 };
 }
 
@@ -63,12 +71,21 @@ describe('a projection fed by several streams', () => {
   it('keeps a version per source: events of one source are neither gaps nor duplicates of the other', async () => {
     const applier = new ProjectionApplier(db, tallyProjection);
     const id = randomUUID();
-    const outcomes = await applyAll(applier, [event('test.bonus', id, 1, 100), event('test.counter', id, 1, 1), event('test.counter', id, 2, 2), event('test.bonus', id, 2, 200)]);
+    const outcomes = await applyAll(applier, [
+      event('test.bonus', id, 1, 100),
+      event('test.counter', id, 1, 1),
+      event('test.counter', id, 2, 2),
+      event('test.bonus', id, 2, 200),
+    ]);
     expect(outcomes).toEqual(['applied', 'applied', 'applied', 'applied']);
     const view = await db.collection<TallyView>('tallies').findOne({ _id: id });
     expect(view).toMatchObject({ total: 3, bonus: 300, version: 2, sourceVersions: { test_bonus: 2 } });
 
-    const again = await applier.applyBatch([event('test.bonus', id, 2, 200), event('test.counter', id, 1, 1), event('test.bonus', id, 4, 400)]);
+    const again = await applier.applyBatch([
+      event('test.bonus', id, 2, 200),
+      event('test.counter', id, 1, 1),
+      event('test.bonus', id, 4, 400),
+    ]);
     expect(again.outcomes).toEqual(['duplicate', 'duplicate', 'gap']);
     expect(again.gaps.get(id)).toEqual({ have: 2, waiting: 4 });
   });
@@ -76,15 +93,28 @@ describe('a projection fed by several streams', () => {
   it('two writers, one per source, racing on the same views: every event takes effect exactly once', async () => {
     const [counters, bonuses] = [new ProjectionApplier(db, tallyProjection), new ProjectionApplier(db, tallyProjection)];
     const ids = Array.from({ length: 5 }, () => randomUUID());
-    const stream = (streamType: string, by: number) => ids.flatMap((id) => Array.from({ length: 20 }, (_, v) => event(streamType, id, v + 1, by)));
+    const stream = (streamType: string, by: number) =>
+      ids.flatMap((id) => Array.from({ length: 20 }, (_, v) => event(streamType, id, v + 1, by)));
     // Delivered in small batches with duplicates, as redeliveries would.
-    const batches = (events: ReturnType<typeof event>[]) => Array.from({ length: Math.ceil(events.length / 7) }, (_, i) => [...events.slice(i * 7, i * 7 + 7), ...events.slice(i * 7, i * 7 + 2)]);
+    const batches = (events: ReturnType<typeof event>[]) =>
+      Array.from({ length: Math.ceil(events.length / 7) }, (_, i) => [
+        ...events.slice(i * 7, i * 7 + 7),
+        ...events.slice(i * 7, i * 7 + 2),
+      ]);
     await Promise.all([
-      (async () => { for (const batch of batches(stream('test.counter', 1))) await applyAll(counters, batch); })(),
-      (async () => { for (const batch of batches(stream('test.bonus', 10))) await applyAll(bonuses, batch); })(),
+      (async () => {
+        for (const batch of batches(stream('test.counter', 1))) await applyAll(counters, batch);
+      })(),
+      (async () => {
+        for (const batch of batches(stream('test.bonus', 10))) await applyAll(bonuses, batch);
+      })(),
     ]);
-    const views = await db.collection<TallyView>('tallies').find({ _id: { $in: ids } }).toArray();
+    const views = await db
+      .collection<TallyView>('tallies')
+      .find({ _id: { $in: ids } })
+      .toArray();
     expect(views).toHaveLength(5);
-    for (const view of views) expect(view).toMatchObject({ total: 20, bonus: 200, version: 20, sourceVersions: { test_bonus: 20 }, revision: expect.any(Number) });
+    for (const view of views)
+      expect(view).toMatchObject({ total: 20, bonus: 200, version: 20, sourceVersions: { test_bonus: 20 }, revision: expect.any(Number) });
   });
 });

@@ -27,7 +27,9 @@ const rankedProjection: Projection<RankedView> = {
   apply: (current, envelope) => {
     const text = envelope.payload.toString();
     const base = current ?? { _id: envelope.aggregateId, version: 0, rank: 0, gone: false };
-    return text === 'delete' ? { ...base, version: envelope.version, gone: true } : { ...base, version: envelope.version, rank: Number(text) };
+    return text === 'delete'
+      ? { ...base, version: envelope.version, gone: true }
+      : { ...base, version: envelope.version, rank: Number(text) };
   },
   parked: (aggregateId, version) => ({ _id: aggregateId, version, rank: 0, gone: true }),
   orders: [byRank],
@@ -56,7 +58,14 @@ const versions = new Map<string, number>();
 function event(aggregateId: string, payload: string): { envelope: commonV1.EventEnvelope; deliveries: number } {
   const version = (versions.get(aggregateId) ?? 0) + 1;
   versions.set(aggregateId, version);
-  const envelope = commonV1.EventEnvelope.fromPartial({ eventId: randomUUID(), streamType: 'test.ranked', aggregateId, version, eventType: 'test.Ranked', payload: Buffer.from(payload) });
+  const envelope = commonV1.EventEnvelope.fromPartial({
+    eventId: randomUUID(),
+    streamType: 'test.ranked',
+    aggregateId,
+    version,
+    eventType: 'test.Ranked',
+    payload: Buffer.from(payload),
+  });
   return { envelope, deliveries: 1 };
 }
 
@@ -141,7 +150,9 @@ describe('ordered buckets on FerretDB', () => {
     await Promise.all(
       writers.map(async (writer, w) => {
         for (let round = 0; round < 20; round++) {
-          const { outcomes } = await writer.applyBatch(Array.from({ length: 15 }, (_, k) => event(randomUUID(), String(rankOf(w * 1000 + round * 15 + k)))));
+          const { outcomes } = await writer.applyBatch(
+            Array.from({ length: 15 }, (_, k) => event(randomUUID(), String(rankOf(w * 1000 + round * 15 + k)))),
+          );
           expect(outcomes.every((o) => o === 'applied')).toBe(true);
         }
       }),
@@ -175,14 +186,22 @@ describe('ordered buckets on FerretDB', () => {
     const directory = await directories.read(byRank);
     const [only] = directory.buckets;
     // A split that published its new bucket and died before moving anything into it.
-    await directories.publish(directory, [{ id: only?.id ?? '', low: null }, { id: 'rank.crashed', low: [250, ''], splitFrom: only?.id }]);
+    await directories.publish(directory, [
+      { id: only?.id ?? '', low: null },
+      { id: 'rank.crashed', low: [250, ''], splitFrom: only?.id },
+    ]);
     expect((await pageThrough(30)).map((v) => v._id)).toEqual(sortedIds(all));
 
     await applier().applyBatch([event(randomUUID(), '7')]);
     const finished = await directories.read(byRank);
     expect(finished.buckets.map((b) => b.splitFrom)).toEqual([undefined, undefined]);
     const moved = await db.collection<RankedView>(collection).find({ rankBucket: 'rank.crashed' }).toArray();
-    expect(moved.map((v) => v._id).sort()).toEqual(all.filter((v) => v.rank >= 250).map((v) => v._id).sort());
+    expect(moved.map((v) => v._id).sort()).toEqual(
+      all
+        .filter((v) => v.rank >= 250)
+        .map((v) => v._id)
+        .sort(),
+    );
     expect(moved.length).toBeGreaterThan(0);
   });
 

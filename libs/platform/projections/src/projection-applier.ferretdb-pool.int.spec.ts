@@ -35,7 +35,15 @@ describe('ProjectionApplier against a FerretDB with a small PostgreSQL pool', ()
     const applier = new ProjectionApplier(client.db('pool'), counterProjection);
     const ids = Array.from({ length: COUNTERS }, () => randomUUID());
     const envelope = (aggregateId: string, version: number) =>
-      commonV1.EventEnvelope.fromPartial({ eventId: randomUUID(), streamType: 'test.counter', streamId: `test.counter-${aggregateId}`, aggregateId, version, eventType: 'test.Added', payload: Buffer.from('1') });
+      commonV1.EventEnvelope.fromPartial({
+        eventId: randomUUID(),
+        streamType: 'test.counter',
+        streamId: `test.counter-${aggregateId}`,
+        aggregateId,
+        version,
+        eventType: 'test.Added',
+        payload: Buffer.from('1'),
+      });
 
     await applier.applyBatch(ids.map((id) => ({ envelope: envelope(id, 1), deliveries: 1 })));
     const { outcomes } = await applier.applyBatch(ids.map((id) => ({ envelope: envelope(id, 2), deliveries: 1 })));

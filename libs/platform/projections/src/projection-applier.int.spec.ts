@@ -48,9 +48,16 @@ describe('ProjectionApplier on FerretDB', () => {
     const b = randomUUID();
     const { outcomes, changed } = await applier().applyBatch([incoming(event(a, 1, 2)), incoming(event(b, 1)), incoming(event(a, 2, 3))]);
     expect(outcomes).toEqual(['applied', 'applied', 'applied']);
-    expect(changed).toEqual(new Map([[a, 2], [b, 1]]));
+    expect(changed).toEqual(
+      new Map([
+        [a, 2],
+        [b, 1],
+      ]),
+    );
     expect(await view(a)).toMatchObject({ version: 2, total: 5 });
-    expect(await db.collection('counter_tags').find({ counterId: a }).toArray()).toEqual([expect.objectContaining({ tag: 't5', version: 2 })]);
+    expect(await db.collection('counter_tags').find({ counterId: a }).toArray()).toEqual([
+      expect.objectContaining({ tag: 't5', version: 2 }),
+    ]);
   });
 
   it('acknowledges and skips duplicates and older events without changing the view', async () => {
@@ -87,7 +94,12 @@ describe('ProjectionApplier on FerretDB', () => {
     expect(parked.outcomes).toEqual(['parked', 'applied']);
     expect(await view(a)).toMatchObject({ version: 3, total: 8, parkedVersions: [2] });
     const letters = await new DeadLetters(db).list('test-counters');
-    expect(letters.find((l) => l.aggregateId === a)).toMatchObject({ version: 2, eventType: 'test.Poison', error: 'cannot apply poison', deliveries: 3 });
+    expect(letters.find((l) => l.aggregateId === a)).toMatchObject({
+      version: 2,
+      eventType: 'test.Poison',
+      error: 'cannot apply poison',
+      deliveries: 3,
+    });
   });
 
   it('does not overwrite a view another writer moved on meanwhile (compare-and-set)', async () => {
@@ -135,7 +147,11 @@ describe('rebuild', () => {
     await live.applyBatch(events.map((e) => incoming(e)));
     const catalog = new ViewCatalog(db, 0);
     const progress: number[] = [];
-    const liveViews = await db.collection('counters').find({ _id: { $in: ids } } as never).sort({ _id: 1 }).toArray();
+    const liveViews = await db
+      .collection('counters')
+      .find({ _id: { $in: ids } } as never)
+      .sort({ _id: 1 })
+      .toArray();
 
     const summary = await rebuildProjection(
       db,
@@ -150,7 +166,11 @@ describe('rebuild', () => {
     const active = await catalog.active(counterProjection);
     expect(active.collection).toBe(summary.collections.collection);
     expect(active.collection).not.toBe('counters');
-    const rebuilt = await db.collection(active.collection).find({ _id: { $in: ids } } as never).sort({ _id: 1 }).toArray();
+    const rebuilt = await db
+      .collection(active.collection)
+      .find({ _id: { $in: ids } } as never)
+      .sort({ _id: 1 })
+      .toArray();
     expect(rebuilt).toEqual(liveViews);
   });
 });

@@ -111,7 +111,10 @@ export class ProjectionApplier<View extends ViewDocument> {
     const key = `${this.views.dbName}.${this.views.collectionName}`;
     const previous = turns.get(key) ?? Promise.resolve();
     const result = previous.then(() => this.applyNow(events));
-    const tail = result.then(() => undefined, () => undefined);
+    const tail = result.then(
+      () => undefined,
+      () => undefined,
+    );
     turns.set(key, tail);
     void tail.then(() => {
       if (turns.get(key) === tail) turns.delete(key);
@@ -165,7 +168,13 @@ export class ProjectionApplier<View extends ViewDocument> {
   }
 
   /** Walks one aggregate's events in order from its current view; decides each outcome. */
-  private async plan(aggregateId: string, indexes: number[], events: readonly IncomingEvent[], outcomes: Outcome[], gaps: Map<string, Gap>): Promise<Plan<View>> {
+  private async plan(
+    aggregateId: string,
+    indexes: number[],
+    events: readonly IncomingEvent[],
+    outcomes: Outcome[],
+    gaps: Map<string, Gap>,
+  ): Promise<Plan<View>> {
     const current = await this.current(aggregateId, events[indexes[0] ?? -1]?.envelope.version ?? 0);
     let next = current;
     let blocked = false;
@@ -194,8 +203,18 @@ export class ProjectionApplier<View extends ViewDocument> {
             const own = envelope.streamType === this.projection.streamType;
             next =
               next === undefined
-                ? recordApplied(this.projection, this.projection.parked(aggregateId, own ? envelope.version : 0, this.now()), envelope, undefined)
-                : recordApplied(this.projection, { ...next, ...(own ? { parkedVersions: [...(next.parkedVersions ?? []), envelope.version] } : {}) }, envelope, next);
+                ? recordApplied(
+                    this.projection,
+                    this.projection.parked(aggregateId, own ? envelope.version : 0, this.now()),
+                    envelope,
+                    undefined,
+                  )
+                : recordApplied(
+                    this.projection,
+                    { ...next, ...(own ? { parkedVersions: [...(next.parkedVersions ?? []), envelope.version] } : {}) },
+                    envelope,
+                    next,
+                  );
             outcomes[i] = 'parked';
           }
         }
@@ -208,15 +227,23 @@ export class ProjectionApplier<View extends ViewDocument> {
   private async write(unplaced: ReadonlyArray<Plan<View> & { next: View }>): Promise<Set<string>> {
     if (unplaced.length === 0) return new Set<string>();
     const directories = await this.buckets?.prepare(unplaced.map((p) => ({ before: p.current, after: p.next })));
-    const revised = this.multiSource ? unplaced.map((plan) => ({ ...plan, next: { ...plan.next, revision: (plan.current?.revision ?? 0) + 1 } })) : unplaced;
-    const plans = directories === undefined ? revised : revised.map((plan) => ({ ...plan, next: this.buckets?.place(plan.next, directories) ?? plan.next }));
+    const revised = this.multiSource
+      ? unplaced.map((plan) => ({ ...plan, next: { ...plan.next, revision: (plan.current?.revision ?? 0) + 1 } }))
+      : unplaced;
+    const plans =
+      directories === undefined
+        ? revised
+        : revised.map((plan) => ({ ...plan, next: this.buckets?.place(plan.next, directories) ?? plan.next }));
     const written = await this.writeViews(plans);
     for (const plan of plans) {
       if (written.has(plan.aggregateId)) this.cache?.set(plan.aggregateId, plan.next);
       else this.cache?.delete(plan.aggregateId);
     }
     if (directories !== undefined) {
-      await this.buckets?.settle(plans.filter((p) => written.has(p.aggregateId)).map((p) => ({ before: p.current, after: p.next })), directories);
+      await this.buckets?.settle(
+        plans.filter((p) => written.has(p.aggregateId)).map((p) => ({ before: p.current, after: p.next })),
+        directories,
+      );
     }
     return written;
   }
@@ -224,13 +251,22 @@ export class ProjectionApplier<View extends ViewDocument> {
   private async writeViews(plans: ReadonlyArray<Plan<View> & { next: View }>): Promise<Set<string>> {
     await this.writeDerived(plans);
     // New views go in large insert commands (a duplicate id is a lost race, like a lost compare-and-set).
-    const inserts = plans.filter((plan) => plan.current === undefined).map((plan): AnyBulkWriteOperation<View> => ({ insertOne: { document: plan.next as never } }));
+    const inserts = plans
+      .filter((plan) => plan.current === undefined)
+      .map((plan): AnyBulkWriteOperation<View> => ({ insertOne: { document: plan.next as never } }));
     const replaces = plans.flatMap((plan): AnyBulkWriteOperation<View>[] => {
       if (plan.current === undefined) return [];
-      const filter = (this.multiSource ? { _id: plan.aggregateId, revision: plan.current.revision } : { _id: plan.aggregateId, version: plan.current.version }) as Filter<View>;
+      const filter = (
+        this.multiSource
+          ? { _id: plan.aggregateId, revision: plan.current.revision }
+          : { _id: plan.aggregateId, version: plan.current.version }
+      ) as Filter<View>;
       return [{ replaceOne: { filter, replacement: plan.next as never } }];
     });
-    const [inserted, replaced] = [await chunkedBulkWrite(this.views, inserts, INSERT_CHUNK_SIZE), await chunkedBulkWrite(this.views, replaces)];
+    const [inserted, replaced] = [
+      await chunkedBulkWrite(this.views, inserts, INSERT_CHUNK_SIZE),
+      await chunkedBulkWrite(this.views, replaces),
+    ];
     const complete = !inserted.writeErrors && !replaced.writeErrors && inserted.insertedCount + replaced.matchedCount === plans.length;
     // On FerretDB v1 two racing replaces can both report a match (its update is not an atomic
     // compare-and-set), and a view fed by several sources has writers in other processes (another
@@ -242,7 +278,9 @@ export class ProjectionApplier<View extends ViewDocument> {
         const stored = await this.views.findOne({ _id: plan.aggregateId } as Filter<View>);
         // Two writers may both have aimed at the next revision: only the one whose versions are stored landed.
         const landed = this.multiSource
-          ? stored?.revision === plan.next.revision && stored?.version === plan.next.version && JSON.stringify(stored?.sourceVersions ?? {}) === JSON.stringify(plan.next.sourceVersions ?? {})
+          ? stored?.revision === plan.next.revision &&
+            stored?.version === plan.next.version &&
+            JSON.stringify(stored?.sourceVersions ?? {}) === JSON.stringify(plan.next.sourceVersions ?? {})
           : stored?.version === plan.next.version;
         return landed ? plan.aggregateId : undefined;
       }),
@@ -263,12 +301,15 @@ export class ProjectionApplier<View extends ViewDocument> {
     const operations: AnyBulkWriteOperation<{ _id: string; version: number }>[] = [];
     for (const plan of plans) {
       if (!spec.changed(plan.current, plan.next)) continue;
-      const before = new Map((plan.current === undefined ? [] : spec.documents(plan.current)).map((d) => [d._id, JSON.stringify({ ...d, version: 0 })]));
+      const before = new Map(
+        (plan.current === undefined ? [] : spec.documents(plan.current)).map((d) => [d._id, JSON.stringify({ ...d, version: 0 })]),
+      );
       const after = spec.documents(plan.next);
       for (const document of after) {
         const previous = before.get(document._id);
         if (previous === undefined) inserts.push(document);
-        else if (previous !== JSON.stringify({ ...document, version: 0 })) operations.push({ replaceOne: { filter: { _id: document._id }, replacement: document, upsert: true } });
+        else if (previous !== JSON.stringify({ ...document, version: 0 }))
+          operations.push({ replaceOne: { filter: { _id: document._id }, replacement: document, upsert: true } });
       }
       const kept = new Set(after.map((d) => d._id));
       for (const id of before.keys()) if (!kept.has(id)) operations.push({ deleteOne: { filter: { _id: id } } });

@@ -60,10 +60,19 @@ export interface Projection<View extends ViewDocument> {
 }
 
 /** The view after an event with the event's version recorded for its source; another source's event leaves `version` as it was. */
-export function recordApplied<View extends ViewDocument>(projection: { readonly streamType: string }, view: View | undefined, envelope: commonV1.EventEnvelope, before: View | undefined): View | undefined {
+export function recordApplied<View extends ViewDocument>(
+  projection: { readonly streamType: string },
+  view: View | undefined,
+  envelope: commonV1.EventEnvelope,
+  before: View | undefined,
+): View | undefined {
   if (view === undefined) return undefined;
   if (envelope.streamType === projection.streamType) return { ...view, version: envelope.version };
-  return { ...view, version: before?.version ?? 0, sourceVersions: { ...before?.sourceVersions, [sourceKey(envelope.streamType)]: envelope.version } };
+  return {
+    ...view,
+    version: before?.version ?? 0,
+    sourceVersions: { ...before?.sourceVersions, [sourceKey(envelope.streamType)]: envelope.version },
+  };
 }
 
 /** Every stream type a projection reads: its own, then its further sources. */

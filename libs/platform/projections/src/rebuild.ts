@@ -58,7 +58,12 @@ export async function rebuildProjection<View extends ViewDocument>(
     derivedCollection: projection.derived === undefined ? undefined : `${projection.derived.collection}_${stamp}`,
   };
   const replaced = await catalog.active(projection);
-  const applier = new ProjectionApplier(db, projection, { ...fresh, maxDeliveries: 1, now, viewCacheSize: options.viewCacheSize ?? 20_000 });
+  const applier = new ProjectionApplier(db, projection, {
+    ...fresh,
+    maxDeliveries: 1,
+    now,
+    viewCacheSize: options.viewCacheSize ?? 20_000,
+  });
   await applier.ensureIndexes();
 
   let total = await source.count();

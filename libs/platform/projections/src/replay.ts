@@ -12,7 +12,12 @@ export interface ReplayResult {
 }
 
 /** Recomputes one aggregate's view from all its events, of every source in position order (after a parked event's cause was fixed), and writes it. */
-export async function replayAggregate<View extends ViewDocument>(db: Db, projection: Projection<View>, catalog: ViewCatalog, events: readonly commonV1.EventEnvelope[]): Promise<ReplayResult> {
+export async function replayAggregate<View extends ViewDocument>(
+  db: Db,
+  projection: Projection<View>,
+  catalog: ViewCatalog,
+  events: readonly commonV1.EventEnvelope[],
+): Promise<ReplayResult> {
   let view: View | undefined;
   for (const envelope of events) {
     try {

@@ -48,7 +48,12 @@ export class ViewCatalog {
   }
 
   async swap(projection: ProjectionNames, next: ActiveCollections, now: Date): Promise<void> {
-    const entry: CatalogEntry = { _id: projection.name, collection: next.collection, derivedCollection: next.derivedCollection ?? null, swappedAt: now };
+    const entry: CatalogEntry = {
+      _id: projection.name,
+      collection: next.collection,
+      derivedCollection: next.derivedCollection ?? null,
+      swappedAt: now,
+    };
     await this.db.collection<CatalogEntry>(VIEW_CATALOG_COLLECTION).replaceOne({ _id: projection.name }, entry, { upsert: true });
     this.cache.delete(projection.name);
   }

@@ -47,7 +47,10 @@ export async function startApp(
   const output: string[] = [];
   const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${app} did not start within ${startTimeoutMs} ms:\n${output.join('\n')}`)), startTimeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`${app} did not start within ${startTimeoutMs} ms:\n${output.join('\n')}`)),
+      startTimeoutMs,
+    );
     const onLine = (line: string) => {
       output.push(line);
       const match = /"address":"[^"]*:(\d+)".*"msg":"gRPC server listening"/.exec(line);

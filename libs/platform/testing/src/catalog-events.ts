@@ -8,7 +8,11 @@ export const MENU_WORDS = ['espresso', 'latte', 'mocha', 'crème', 'brûlée', '
  * and description from MENU_WORDS (two words in the name, one in the description), so searches
  * have common and rare words; any field can be set.
  */
-export function productCreatedEvent(i: number, fields: Partial<catalogV1.ProductCreated> = {}, occurredAt = new Date()): { envelope: commonV1.EventEnvelope; deliveries: number } {
+export function productCreatedEvent(
+  i: number,
+  fields: Partial<catalogV1.ProductCreated> = {},
+  occurredAt = new Date(),
+): { envelope: commonV1.EventEnvelope; deliveries: number } {
   const word = (k: number) => MENU_WORDS[k % MENU_WORDS.length];
   const created = catalogV1.ProductCreated.fromPartial({
     productId: randomUUID(),

@@ -22,7 +22,11 @@ export async function startCatalogStack(env: Readonly<Record<string, string>>): 
     await Promise.all(started.map((s) => (s.status === 'fulfilled' ? s.value.stop('SIGKILL') : undefined)));
     throw failed.reason;
   }
-  const [commandService, projector, queryService] = started.map((s) => (s as PromiseFulfilledResult<AppProcess>).value) as [AppProcess, AppProcess, AppProcess];
+  const [commandService, projector, queryService] = started.map((s) => (s as PromiseFulfilledResult<AppProcess>).value) as [
+    AppProcess,
+    AppProcess,
+    AppProcess,
+  ];
   const commands = new catalogV1.CommandServiceClient(`127.0.0.1:${commandService.port}`, credentials.createInsecure());
   const queries = new catalogV1.QueryServiceClient(`127.0.0.1:${queryService.port}`, credentials.createInsecure());
   const orderCommands = new ordersV1.CommandServiceClient(`127.0.0.1:${commandService.port}`, credentials.createInsecure());

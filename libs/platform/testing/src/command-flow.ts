@@ -19,14 +19,22 @@ export interface CommandFlow {
  * Creates `products` products, then keeps adjusting their stock round-robin (a new product now and
  * then) until stopped; a failed command is recorded and the flow goes on after `pauseMs`.
  */
-export async function startCommandFlow(commands: catalogV1.CommandServiceClient, { products = 4, pauseMs = 20, deadlineMs = 5_000 } = {}): Promise<CommandFlow> {
+export async function startCommandFlow(
+  commands: catalogV1.CommandServiceClient,
+  { products = 4, pauseMs = 20, deadlineMs = 5_000 } = {},
+): Promise<CommandFlow> {
   const acked = new Map<string, number>();
   const errors: ServiceError[] = [];
   let succeeded = 0;
   let stopped = false;
   const options = () => ({ deadline: Date.now() + deadlineMs });
   const create = async () => {
-    const request = catalogV1.CreateProductRequest.fromPartial({ sku: `FLOW-${randomUUID().slice(0, 8)}`, name: 'Ristretto', price: { currencyCode: 'EUR', amountMinor: 230 }, initialStock: 1 });
+    const request = catalogV1.CreateProductRequest.fromPartial({
+      sku: `FLOW-${randomUUID().slice(0, 8)}`,
+      name: 'Ristretto',
+      price: { currencyCode: 'EUR', amountMinor: 230 },
+      initialStock: 1,
+    });
     const { response, error } = await unaryCall(commands.createProduct.bind(commands), request, {}, options());
     if (error) errors.push(error);
     else if (response?.ack) acked.set(response.ack.aggregateId, response.ack.version);
@@ -42,7 +50,12 @@ export async function startCommandFlow(commands: catalogV1.CommandServiceClient,
       const ok =
         i % 50 === 49
           ? await create()
-          : await unaryCall(commands.adjustProductStock.bind(commands), catalogV1.AdjustProductStockRequest.fromPartial({ productId, delta: 1, reason: 'flow' }), {}, options()).then(({ response, error }) => {
+          : await unaryCall(
+              commands.adjustProductStock.bind(commands),
+              catalogV1.AdjustProductStockRequest.fromPartial({ productId, delta: 1, reason: 'flow' }),
+              {},
+              options(),
+            ).then(({ response, error }) => {
               if (error) errors.push(error);
               else if (response?.ack) acked.set(productId, response.ack.version);
               return error === undefined;

@@ -6,7 +6,10 @@ export type GoTool = 'grpcurl' | 'grpc-health-probe' | 'ghz' | 'ferretdb';
 
 /** Path of a pinned Go tool, built once per machine by tools/scripts/go-tools.sh. */
 export function goToolPath(tool: GoTool): string {
-  const out = execFileSync('bash', [join(REPO_ROOT, 'tools/scripts/go-tools.sh'), tool], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const out = execFileSync('bash', [join(REPO_ROOT, 'tools/scripts/go-tools.sh'), tool], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const binDir = out.trim().split('\n').pop() ?? '';
   return join(binDir, tool);
 }

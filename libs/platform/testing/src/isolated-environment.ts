@@ -42,7 +42,12 @@ export function isolatedEnvironment(prefix = 't'): IsolatedEnvironment {
 
 async function dropMysqlDatabase(name: string): Promise<void> {
   const url = new URL(LOCAL_URLS.MYSQL_URL);
-  const conn = await createConnection({ host: url.hostname, port: Number(url.port || 3306), user: decodeURIComponent(url.username || 'root'), password: decodeURIComponent(url.password) });
+  const conn = await createConnection({
+    host: url.hostname,
+    port: Number(url.port || 3306),
+    user: decodeURIComponent(url.username || 'root'),
+    password: decodeURIComponent(url.password),
+  });
   try {
     await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
   } finally {

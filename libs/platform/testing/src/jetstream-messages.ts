@@ -17,7 +17,12 @@ export async function readStreamMessages(natsUrl: string, stream: string): Promi
     const messages: StreamMessage[] = [];
     for (let seq = info.state.first_seq; seq <= info.state.last_seq && info.state.messages > 0; seq++) {
       const message = await jsm.streams.getMessage(stream, { seq });
-      messages.push({ seq, subject: message.subject, msgId: message.header?.get('Nats-Msg-Id') || undefined, envelope: commonV1.EventEnvelope.decode(message.data) });
+      messages.push({
+        seq,
+        subject: message.subject,
+        msgId: message.header?.get('Nats-Msg-Id') || undefined,
+        envelope: commonV1.EventEnvelope.decode(message.data),
+      });
     }
     return messages;
   } finally {

@@ -11,11 +11,20 @@ export function orderFlows(stack: CatalogStack) {
   };
   return {
     async createProduct(name: string, stock: number, amountMinor = 500): Promise<string> {
-      const request = catalogV1.CreateProductRequest.fromPartial({ sku: `S-${randomUUID().slice(0, 12)}`, name, price: { currencyCode: 'EUR', amountMinor }, initialStock: stock });
+      const request = catalogV1.CreateProductRequest.fromPartial({
+        sku: `S-${randomUUID().slice(0, 12)}`,
+        name,
+        price: { currencyCode: 'EUR', amountMinor },
+        initialStock: stock,
+      });
       return must(await unaryCall(stack.commands.createProduct.bind(stack.commands), request)).ack?.aggregateId ?? '';
     },
     place(lines: Array<[string, number]>, reference: ordersV1.OrderReference = { table: '7' }, requestId = '') {
-      const request = ordersV1.PlaceOrderRequest.fromPartial({ requestId, reference, lines: lines.map(([productId, quantity]) => ({ productId, quantity })) });
+      const request = ordersV1.PlaceOrderRequest.fromPartial({
+        requestId,
+        reference,
+        lines: lines.map(([productId, quantity]) => ({ productId, quantity })),
+      });
       return unaryCall(stack.orderCommands.placeOrder.bind(stack.orderCommands), request);
     },
     async placed(lines: Array<[string, number]>, reference?: ordersV1.OrderReference) {
@@ -24,10 +33,14 @@ export function orderFlows(stack: CatalogStack) {
     /** The order's view once confirmed or rejected (waits within the deadline). */
     async decided(orderId: string, consistencyToken = '', deadlineMs = 30_000): Promise<ordersV1.OrderView> {
       const request = ordersV1.GetOrderRequest.fromPartial({ orderId, waitUntilDecided: true, consistency: { consistencyToken } });
-      return must(await unaryCall(stack.orderQueries.getOrder.bind(stack.orderQueries), request, {}, { deadline: Date.now() + deadlineMs })).order as ordersV1.OrderView;
+      return must(await unaryCall(stack.orderQueries.getOrder.bind(stack.orderQueries), request, {}, { deadline: Date.now() + deadlineMs }))
+        .order as ordersV1.OrderView;
     },
     product(productId: string, consistencyToken = '') {
-      return unaryCall(stack.queries.getProduct.bind(stack.queries), catalogV1.GetProductRequest.fromPartial({ productId, consistency: { consistencyToken } }));
+      return unaryCall(
+        stack.queries.getProduct.bind(stack.queries),
+        catalogV1.GetProductRequest.fromPartial({ productId, consistency: { consistencyToken } }),
+      );
     },
   };
 }

@@ -22,7 +22,9 @@ export interface PrivateFerretDbOptions {
 const POSTGRES = { host: '127.0.0.1', port: '5432', user: 'postgres' };
 
 function psql(sql: string): void {
-  const run = spawnSync('psql', ['-h', POSTGRES.host, '-p', POSTGRES.port, '-U', POSTGRES.user, '-d', 'postgres', '-qtAc', sql], { encoding: 'utf8' });
+  const run = spawnSync('psql', ['-h', POSTGRES.host, '-p', POSTGRES.port, '-U', POSTGRES.user, '-d', 'postgres', '-qtAc', sql], {
+    encoding: 'utf8',
+  });
   if (run.status !== 0) throw new Error(`psql failed: ${run.stderr.trim()}`);
 }
 
@@ -48,7 +50,10 @@ function postgresStorage(poolSize: number) {
   const database = `ferretdb_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
   psql(`CREATE DATABASE ${database}`);
   return {
-    args: ['--handler=postgresql', `--postgresql-url=postgres://${POSTGRES.user}@${POSTGRES.host}:${POSTGRES.port}/${database}?pool_max_conns=${poolSize}&plan_cache_mode=force_custom_plan&jit=off&max_parallel_workers_per_gather=0`],
+    args: [
+      '--handler=postgresql',
+      `--postgresql-url=postgres://${POSTGRES.user}@${POSTGRES.host}:${POSTGRES.port}/${database}?pool_max_conns=${poolSize}&plan_cache_mode=force_custom_plan&jit=off&max_parallel_workers_per_gather=0`,
+    ],
     cleanup: () => psql(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`),
   };
 }

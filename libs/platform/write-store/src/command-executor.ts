@@ -100,7 +100,10 @@ export class CommandExecutor {
     this.states = new StateCache(options.stateCacheSize ?? 0);
   }
 
-  async execute<State, Command, Event>(aggregate: AggregateType<State, Command, Event>, request: CommandRequest<Command>): Promise<AppendResult> {
+  async execute<State, Command, Event>(
+    aggregate: AggregateType<State, Command, Event>,
+    request: CommandRequest<Command>,
+  ): Promise<AppendResult> {
     const { idempotency } = request;
     if (idempotency !== undefined) {
       const previous = await this.store.findIdempotencyRecord(idempotency.requestId);
@@ -119,7 +122,8 @@ export class CommandExecutor {
           }
           // A lost lock (deadlock, lock wait) leaves the stream where it was: worth another try even with an expected version.
           const lockLost = err instanceof ConcurrencyError && err.actualVersion === err.expectedVersion;
-          const retry = err instanceof ConcurrencyError && (request.expectedVersion === undefined || lockLost) && attempt < this.maxAttempts;
+          const retry =
+            err instanceof ConcurrencyError && (request.expectedVersion === undefined || lockLost) && attempt < this.maxAttempts;
           if (!retry) throw err;
           await sleep(Math.random() * Math.min(10 * 2 ** attempt, 500));
         }
@@ -133,7 +137,10 @@ export class CommandExecutor {
    * (bounded, with jitter). States are always read from the store here, never from the cache, as
    * a decision may rest on a stream it does not write.
    */
-  async executeAcross(decide: (load: StreamLoader) => Promise<ReadonlyArray<StreamWrite<unknown>>>, context: { metadata: EventMetadata; now: Date }): Promise<AppendResult[]> {
+  async executeAcross(
+    decide: (load: StreamLoader) => Promise<ReadonlyArray<StreamWrite<unknown>>>,
+    context: { metadata: EventMetadata; now: Date },
+  ): Promise<AppendResult[]> {
     for (let attempt = 1; ; attempt++) {
       const loaded = new Map<string, { state: unknown; version: number; snapshotVersion: number }>();
       const load: StreamLoader = async (aggregate, aggregateId) => {
@@ -166,7 +173,13 @@ export class CommandExecutor {
           writes.map(async (write, i) => {
             const at = loaded.get(results[i]?.streamId ?? '');
             if (at === undefined || results[i] === undefined) return;
-            await this.snapshotIfDue(write.aggregate, results[i].streamId, foldEvents(write.aggregate.decider, write.events, at.state), results[i].version, at.snapshotVersion);
+            await this.snapshotIfDue(
+              write.aggregate,
+              results[i].streamId,
+              foldEvents(write.aggregate.decider, write.events, at.state),
+              results[i].version,
+              at.snapshotVersion,
+            );
           }),
         );
         return results;
@@ -178,7 +191,11 @@ export class CommandExecutor {
     }
   }
 
-  private async attempt<State, Command, Event>(aggregate: AggregateType<State, Command, Event>, request: CommandRequest<Command>, streamId: string): Promise<AppendResult> {
+  private async attempt<State, Command, Event>(
+    aggregate: AggregateType<State, Command, Event>,
+    request: CommandRequest<Command>,
+    streamId: string,
+  ): Promise<AppendResult> {
     const cached = this.states.get(streamId) as (CachedState & { state: State }) | undefined;
     const { state, version, snapshotVersion } = cached ?? (await this.load(aggregate, streamId));
     if (request.expectedVersion !== undefined && request.expectedVersion !== version) {
@@ -212,16 +229,29 @@ export class CommandExecutor {
   }
 
   /** Saves the state when the stream has grown `every` events past its snapshot; the snapshot's version after. */
-  private async snapshotIfDue<State, Event>(aggregate: LoadableAggregate<State, Event>, streamId: string, state: State, version: number, snapshotVersion: number): Promise<number> {
+  private async snapshotIfDue<State, Event>(
+    aggregate: LoadableAggregate<State, Event>,
+    streamId: string,
+    state: State,
+    version: number,
+    snapshotVersion: number,
+  ): Promise<number> {
     const policy = aggregate.snapshots;
     if (policy === undefined || this.snapshots === undefined || version - snapshotVersion < policy.every) return snapshotVersion;
     // Best effort: a lost snapshot only means a longer load next time.
-    const saved = await this.snapshots.save(streamId, { version, schemaVersion: policy.schemaVersion, state: policy.toJson(state) }).then(() => true, () => false);
+    const saved = await this.snapshots.save(streamId, { version, schemaVersion: policy.schemaVersion, state: policy.toJson(state) }).then(
+      () => true,
+      () => false,
+    );
     return saved ? version : snapshotVersion;
   }
 
   /** A refusal or a version mismatch seen on a kept state is checked against the store first. */
-  private reloaded<State, Command, Event>(aggregate: AggregateType<State, Command, Event>, request: CommandRequest<Command>, streamId: string): Promise<AppendResult> {
+  private reloaded<State, Command, Event>(
+    aggregate: AggregateType<State, Command, Event>,
+    request: CommandRequest<Command>,
+    streamId: string,
+  ): Promise<AppendResult> {
     this.states.delete(streamId);
     return this.attempt(aggregate, request, streamId);
   }
@@ -234,7 +264,11 @@ export class CommandExecutor {
     const from = usable !== undefined && policy !== undefined ? policy.fromJson(usable.state) : aggregate.decider.initialState();
     const snapshotVersion = usable?.version ?? 0;
     const stored = await this.store.readStream(streamId, snapshotVersion);
-    const state = foldEvents(aggregate.decider, stored.map((e: StoredEvent) => aggregate.codec.decode(e)), from);
+    const state = foldEvents(
+      aggregate.decider,
+      stored.map((e: StoredEvent) => aggregate.codec.decode(e)),
+      from,
+    );
     return { state, version: stored[stored.length - 1]?.version ?? snapshotVersion, snapshotVersion };
   }
 }

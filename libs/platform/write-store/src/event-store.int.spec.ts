@@ -43,8 +43,22 @@ describe('EventStore', () => {
   it('appends events with consecutive versions, increasing positions and outbox rows', async () => {
     const id = randomUUID();
     const event = (n: number) => ({ eventId: randomUUID(), type: 'test.Added', schemaVersion: 1, payload: Buffer.from([n]) });
-    const first = await store.append({ streamType: 'test.counter', aggregateId: id, expectedVersion: 0, events: [event(1), event(2)], metadata: { requestId: 'r1' }, occurredAt: now });
-    const second = await store.append({ streamType: 'test.counter', aggregateId: id, expectedVersion: 2, events: [event(3)], metadata: {}, occurredAt: now });
+    const first = await store.append({
+      streamType: 'test.counter',
+      aggregateId: id,
+      expectedVersion: 0,
+      events: [event(1), event(2)],
+      metadata: { requestId: 'r1' },
+      occurredAt: now,
+    });
+    const second = await store.append({
+      streamType: 'test.counter',
+      aggregateId: id,
+      expectedVersion: 2,
+      events: [event(3)],
+      metadata: {},
+      occurredAt: now,
+    });
     expect([first.version, second.version]).toEqual([2, 3]);
 
     const stored = await store.readStream(streamIdOf('test.counter', id));
@@ -61,10 +75,25 @@ describe('EventStore', () => {
   it('refuses an append behind the stream with the current version, writing nothing', async () => {
     const id = randomUUID();
     const event = () => ({ eventId: randomUUID(), type: 'test.Added', schemaVersion: 1, payload: Buffer.alloc(0) });
-    await store.append({ streamType: 'test.counter', aggregateId: id, expectedVersion: 0, events: [event(), event()], metadata: {}, occurredAt: now });
+    await store.append({
+      streamType: 'test.counter',
+      aggregateId: id,
+      expectedVersion: 0,
+      events: [event(), event()],
+      metadata: {},
+      occurredAt: now,
+    });
     const before = await rowCounts();
     const failure = await store
-      .append({ streamType: 'test.counter', aggregateId: id, expectedVersion: 1, events: [event()], metadata: {}, occurredAt: now, idempotency: { requestId: randomUUID(), method: 'm', requestHash: 'h' } })
+      .append({
+        streamType: 'test.counter',
+        aggregateId: id,
+        expectedVersion: 1,
+        events: [event()],
+        metadata: {},
+        occurredAt: now,
+        idempotency: { requestId: randomUUID(), method: 'm', requestHash: 'h' },
+      })
       .catch((err: unknown) => err);
     expect(failure).toBeInstanceOf(ConcurrencyError);
     expect((failure as ConcurrencyError).actualVersion).toBe(2);
@@ -72,7 +101,15 @@ describe('EventStore', () => {
   });
 
   it('is atomic: a failure after the events were inserted (a taken unique value) leaves nothing', async () => {
-    await store.append({ streamType: 'test.counter', aggregateId: randomUUID(), expectedVersion: 0, events: [], metadata: {}, occurredAt: now, claims: [{ scope: 'test.counter.name', value: 'taken' }] });
+    await store.append({
+      streamType: 'test.counter',
+      aggregateId: randomUUID(),
+      expectedVersion: 0,
+      events: [],
+      metadata: {},
+      occurredAt: now,
+      claims: [{ scope: 'test.counter.name', value: 'taken' }],
+    });
     const before = await rowCounts();
     const failure = await store
       .append({
@@ -105,7 +142,9 @@ describe('CommandExecutor', () => {
     const [a, b] = [new CommandExecutor(store, options), new CommandExecutor(store, options)];
     const deltas = Array.from({ length: 100 }, (_, i) => (i % 3 === 0 ? -1 : 2));
     const outcomes = await Promise.allSettled(
-      deltas.map((by, i) => ((i % 2 === 0 ? a : b) as CommandExecutor).execute(counterAggregate, { aggregateId: id, command: add(by), metadata: {}, now })),
+      deltas.map((by, i) =>
+        ((i % 2 === 0 ? a : b) as CommandExecutor).execute(counterAggregate, { aggregateId: id, command: add(by), metadata: {}, now }),
+      ),
     );
     const landed = deltas.filter((_, i) => outcomes[i]?.status === 'fulfilled');
     const refused = outcomes.filter((o) => o.status === 'rejected').map((o) => (o as PromiseRejectedResult).reason);
@@ -122,7 +161,9 @@ describe('CommandExecutor', () => {
     const id = randomUUID();
     await a?.execute(counterAggregate, { aggregateId: id, command: add(1), metadata: {}, now });
     await a?.execute(counterAggregate, { aggregateId: id, command: add(1), metadata: {}, now });
-    await expect(a?.execute(counterAggregate, { aggregateId: id, command: add(1), expectedVersion: 1, metadata: {}, now })).rejects.toMatchObject({
+    await expect(
+      a?.execute(counterAggregate, { aggregateId: id, command: add(1), expectedVersion: 1, metadata: {}, now }),
+    ).rejects.toMatchObject({
       name: 'ConcurrencyError',
       actualVersion: 2,
     });
@@ -143,7 +184,9 @@ describe('CommandExecutor', () => {
     const [a, b] = executors();
     const id = randomUUID();
     const idempotency = { requestId: randomUUID(), method: 'Add', requestHash: 'same' };
-    const results = await Promise.all([a, b].map((e) => e?.execute(counterAggregate, { aggregateId: id, command: add(1), idempotency, metadata: {}, now })));
+    const results = await Promise.all(
+      [a, b].map((e) => e?.execute(counterAggregate, { aggregateId: id, command: add(1), idempotency, metadata: {}, now })),
+    );
     expect(results[0]).toEqual(results[1]);
     expect(await store.readStream(streamIdOf('test.counter', id))).toHaveLength(1);
   });
@@ -151,9 +194,21 @@ describe('CommandExecutor', () => {
   it('refuses a request id reused with a different payload', async () => {
     const [a] = executors();
     const requestId = randomUUID();
-    await a?.execute(counterAggregate, { aggregateId: randomUUID(), command: add(1), idempotency: { requestId, method: 'Add', requestHash: 'one' }, metadata: {}, now });
+    await a?.execute(counterAggregate, {
+      aggregateId: randomUUID(),
+      command: add(1),
+      idempotency: { requestId, method: 'Add', requestHash: 'one' },
+      metadata: {},
+      now,
+    });
     const failure = await a
-      ?.execute(counterAggregate, { aggregateId: randomUUID(), command: add(2), idempotency: { requestId, method: 'Add', requestHash: 'two' }, metadata: {}, now })
+      ?.execute(counterAggregate, {
+        aggregateId: randomUUID(),
+        command: add(2),
+        idempotency: { requestId, method: 'Add', requestHash: 'two' },
+        metadata: {},
+        now,
+      })
       .catch((err: unknown) => err);
     expect(failure).toBeInstanceOf(ValidationError);
     expect((failure as ValidationError).violations[0]?.field).toBe('request_id');
@@ -178,7 +233,14 @@ describe('decisions across several streams', () => {
 
   it('writes nothing to any stream when one of them moved (ConcurrencyError names it)', async () => {
     const [a, b] = [randomUUID(), randomUUID()];
-    await store.append({ streamType: 'test.counter', aggregateId: b, expectedVersion: 0, events: [{ eventId: randomUUID(), type: 'test.Added', schemaVersion: 1, payload: Buffer.from('{"by":1,"total":1}') }], metadata: {}, occurredAt: now });
+    await store.append({
+      streamType: 'test.counter',
+      aggregateId: b,
+      expectedVersion: 0,
+      events: [{ eventId: randomUUID(), type: 'test.Added', schemaVersion: 1, payload: Buffer.from('{"by":1,"total":1}') }],
+      metadata: {},
+      occurredAt: now,
+    });
     const before = await rowCounts();
     const event = () => ({ eventId: randomUUID(), type: 'test.Added', schemaVersion: 1, payload: Buffer.from('{"by":1,"total":1}') });
     const attempt = store.appendAll([
@@ -196,9 +258,14 @@ describe('decisions across several streams', () => {
     await executors[0]?.execute(counterAggregate, { aggregateId: a, command: add(40), metadata: {}, now });
     const context = { metadata: {}, now };
     const results = await Promise.all(
-      Array.from({ length: 60 }, (_, i) => (executors[i % 2] as CommandExecutor).executeAcross(i % 3 === 2 ? transfer(b, a, 1) : transfer(a, b, 1), context)),
+      Array.from({ length: 60 }, (_, i) =>
+        (executors[i % 2] as CommandExecutor).executeAcross(i % 3 === 2 ? transfer(b, a, 1) : transfer(a, b, 1), context),
+      ),
     );
-    const [fromA, fromB] = [results.filter((r, i) => i % 3 !== 2 && r.length === 2).length, results.filter((r, i) => i % 3 === 2 && r.length === 2).length];
+    const [fromA, fromB] = [
+      results.filter((r, i) => i % 3 !== 2 && r.length === 2).length,
+      results.filter((r, i) => i % 3 === 2 && r.length === 2).length,
+    ];
     expect(fromA).toBeGreaterThan(0);
     expect(await totalOf(a)).toBe(40 - fromA + fromB);
     expect(await totalOf(b)).toBe(fromA - fromB);
@@ -208,14 +275,20 @@ describe('decisions across several streams', () => {
   it('refuses to write a stream the decision did not load', async () => {
     const executor = new CommandExecutor(store);
     await expect(
-      executor.executeAcross(async () => [{ aggregate: counterAggregate, aggregateId: randomUUID(), events: [{ type: 'Added' as const, data: { by: 1, total: 1 } }] }], { metadata: {}, now }),
+      executor.executeAcross(
+        async () => [
+          { aggregate: counterAggregate, aggregateId: randomUUID(), events: [{ type: 'Added' as const, data: { by: 1, total: 1 } }] },
+        ],
+        { metadata: {}, now },
+      ),
     ).rejects.toThrow(/did not load it/);
   });
 });
 
 describe('CommandExecutor with kept states', () => {
   const cached = () => new CommandExecutor(store, { stateCacheSize: 100 });
-  const totalOf = async (id: string) => JSON.parse((await store.readStream(streamIdOf('test.counter', id))).pop()?.payload.toString() ?? '{}').total;
+  const totalOf = async (id: string) =>
+    JSON.parse((await store.readStream(streamIdOf('test.counter', id))).pop()?.payload.toString() ?? '{}').total;
 
   it('decides the next command from the kept state, without reading the stream', async () => {
     const executor = cached();
@@ -249,7 +322,9 @@ describe('CommandExecutor with kept states', () => {
     // On a's kept state (total 1) taking 4 would go below zero; on the stored one (6) it does not.
     await a.execute(counterAggregate, { aggregateId: id, command: add(-4), metadata: {}, now });
     expect(await totalOf(id)).toBe(2);
-    await expect(a.execute(counterAggregate, { aggregateId: id, command: add(-3), metadata: {}, now })).rejects.toBeInstanceOf(IllegalStateError);
+    await expect(a.execute(counterAggregate, { aggregateId: id, command: add(-3), metadata: {}, now })).rejects.toBeInstanceOf(
+      IllegalStateError,
+    );
   });
 
   it('answers ConcurrencyError with the stored version, not the kept one', async () => {
@@ -257,17 +332,27 @@ describe('CommandExecutor with kept states', () => {
     const id = randomUUID();
     await a.execute(counterAggregate, { aggregateId: id, command: add(1), metadata: {}, now });
     await b.execute(counterAggregate, { aggregateId: id, command: add(1), metadata: {}, now });
-    await expect(a.execute(counterAggregate, { aggregateId: id, command: add(1), expectedVersion: 1, metadata: {}, now })).rejects.toMatchObject({ actualVersion: 2 });
-    await expect(a.execute(counterAggregate, { aggregateId: id, command: add(1), expectedVersion: 2, metadata: {}, now })).resolves.toMatchObject({ version: 3 });
+    await expect(
+      a.execute(counterAggregate, { aggregateId: id, command: add(1), expectedVersion: 1, metadata: {}, now }),
+    ).rejects.toMatchObject({ actualVersion: 2 });
+    await expect(
+      a.execute(counterAggregate, { aggregateId: id, command: add(1), expectedVersion: 2, metadata: {}, now }),
+    ).resolves.toMatchObject({ version: 3 });
   });
 });
 
 describe('snapshots', () => {
   const snapshotted = {
     ...counterAggregate,
-    snapshots: { every: 10, schemaVersion: 1, toJson: (state: { total: number }) => state, fromJson: (json: unknown) => json as { total: number } },
+    snapshots: {
+      every: 10,
+      schemaVersion: 1,
+      toJson: (state: { total: number }) => state,
+      fromJson: (json: unknown) => json as { total: number },
+    },
   };
-  const totalOf = async (id: string) => JSON.parse((await store.readStream(streamIdOf('test.counter', id))).pop()?.payload.toString() ?? '{}').total;
+  const totalOf = async (id: string) =>
+    JSON.parse((await store.readStream(streamIdOf('test.counter', id))).pop()?.payload.toString() ?? '{}').total;
 
   it('saves the state every N events and loads from it', async () => {
     const snapshots = new SnapshotStore(db);

@@ -25,7 +25,18 @@ export interface EventRow {
   occurred_at: Date;
 }
 
-export const EVENT_COLUMNS = ['position', 'event_id', 'stream_id', 'stream_type', 'version', 'event_type', 'schema_version', 'payload', 'metadata', 'occurred_at'];
+export const EVENT_COLUMNS = [
+  'position',
+  'event_id',
+  'stream_id',
+  'stream_type',
+  'version',
+  'event_type',
+  'schema_version',
+  'payload',
+  'metadata',
+  'occurred_at',
+];
 
 /**
  * The append-only event log in MySQL. One transaction per append writes the events, their
@@ -45,22 +56,33 @@ export class EventStore {
   /** Events in global position order, of one or several stream types (all when none), for rebuilds and relays. */
   async readAll(afterPosition: number, limit: number, streamType?: string | readonly string[]): Promise<StoredEvent[]> {
     const query = this.db('events').select(EVENT_COLUMNS).where('position', '>', afterPosition).orderBy('position').limit(limit);
-    const rows: EventRow[] = await this.run(streamType === undefined ? query : query.whereIn('stream_type', typeof streamType === 'string' ? [streamType] : [...streamType]));
+    const rows: EventRow[] = await this.run(
+      streamType === undefined ? query : query.whereIn('stream_type', typeof streamType === 'string' ? [streamType] : [...streamType]),
+    );
     return rows.map(toStoredEvent);
   }
 
   async countEvents(streamType: string | readonly string[]): Promise<number> {
-    const row: { n?: number | string } | undefined = await this.run(this.db('events').count({ n: '*' }).whereIn('stream_type', typeof streamType === 'string' ? [streamType] : [...streamType]).first());
+    const row: { n?: number | string } | undefined = await this.run(
+      this.db('events')
+        .count({ n: '*' })
+        .whereIn('stream_type', typeof streamType === 'string' ? [streamType] : [...streamType])
+        .first(),
+    );
     return Number(row?.n ?? 0);
   }
 
   async currentVersion(streamId: string): Promise<number> {
-    const row: { version?: number | null } | undefined = await this.run(this.db('events').max({ version: 'version' }).where('stream_id', streamId).first());
+    const row: { version?: number | null } | undefined = await this.run(
+      this.db('events').max({ version: 'version' }).where('stream_id', streamId).first(),
+    );
     return Number(row?.version ?? 0);
   }
 
   async findIdempotencyRecord(requestId: string): Promise<IdempotencyRecord | undefined> {
-    const row: Record<string, string | number> | undefined = await this.run(this.db('idempotency_records').where('request_id', requestId).first());
+    const row: Record<string, string | number> | undefined = await this.run(
+      this.db('idempotency_records').where('request_id', requestId).first(),
+    );
     if (row === undefined) return undefined;
     return {
       method: String(row['method']),
@@ -139,25 +161,34 @@ async function appendIn(trx: Knex.Transaction, request: AppendRequest): Promise<
   let position = 0;
   if (request.events.length > 0) {
     const metadata = JSON.stringify(request.metadata);
-    const inserted = await insertOrThrow(trx('events').insert(
-      request.events.map((event) => ({
-        event_id: event.eventId,
-        stream_id: streamId,
-        stream_type: request.streamType,
-        version: ++version,
-        event_type: event.type,
-        schema_version: event.schemaVersion,
-        payload: event.payload,
-        metadata,
-        occurred_at: request.occurredAt,
-      })),
-    ), () => new VersionTakenError());
+    const inserted = await insertOrThrow(
+      trx('events').insert(
+        request.events.map((event) => ({
+          event_id: event.eventId,
+          stream_id: streamId,
+          stream_type: request.streamType,
+          version: ++version,
+          event_type: event.type,
+          schema_version: event.schemaVersion,
+          payload: event.payload,
+          metadata,
+          occurred_at: request.occurredAt,
+        })),
+      ),
+      () => new VersionTakenError(),
+    );
     // One event: its position is the insert id. Several: auto-increment ids of one insert are
     // consecutive only in some lock modes (not MySQL 8's default), so they are read back.
     const positions =
       request.events.length === 1
         ? [Number(inserted[0])]
-        : ((await trx('events').select('position').where('stream_id', streamId).andWhere('version', '>', request.expectedVersion).orderBy('version')) as { position: number }[]).map((row) => Number(row.position));
+        : (
+            (await trx('events')
+              .select('position')
+              .where('stream_id', streamId)
+              .andWhere('version', '>', request.expectedVersion)
+              .orderBy('version')) as { position: number }[]
+          ).map((row) => Number(row.position));
     await trx('event_outbox').insert(positions.map((p) => ({ position: p })));
     position = positions[positions.length - 1] ?? 0;
   } else {
@@ -166,7 +197,11 @@ async function appendIn(trx: Knex.Transaction, request: AppendRequest): Promise<
   for (const claim of request.claims ?? []) {
     await insertOrThrow(
       trx('unique_claims').insert({ scope: claim.scope, value: claim.value, stream_id: streamId }),
-      () => new AlreadyExistsError(`${claim.scope} "${claim.value}" is already taken`, { reason: 'UNIQUE_VALUE_TAKEN', metadata: { scope: claim.scope, value: claim.value } }),
+      () =>
+        new AlreadyExistsError(`${claim.scope} "${claim.value}" is already taken`, {
+          reason: 'UNIQUE_VALUE_TAKEN',
+          metadata: { scope: claim.scope, value: claim.value },
+        }),
     );
   }
   for (const release of request.releases ?? []) {
@@ -174,16 +209,19 @@ async function appendIn(trx: Knex.Transaction, request: AppendRequest): Promise<
   }
   const idempotency = request.idempotency;
   if (idempotency !== undefined) {
-    await insertOrThrow(trx('idempotency_records').insert({
-      request_id: idempotency.requestId,
-      method: idempotency.method,
-      request_hash: idempotency.requestHash,
-      stream_id: streamId,
-      aggregate_id: request.aggregateId,
-      version,
-      position,
-      created_at: request.occurredAt,
-    }), () => new IdempotencyRaceError(idempotency.requestId));
+    await insertOrThrow(
+      trx('idempotency_records').insert({
+        request_id: idempotency.requestId,
+        method: idempotency.method,
+        request_hash: idempotency.requestHash,
+        stream_id: streamId,
+        aggregate_id: request.aggregateId,
+        version,
+        position,
+        created_at: request.occurredAt,
+      }),
+      () => new IdempotencyRaceError(idempotency.requestId),
+    );
   }
   return { streamId, aggregateId: request.aggregateId, version, position };
 }

@@ -1,7 +1,26 @@
 export { CommandExecutor } from './command-executor';
-export type { AggregateType, CommandExecutorOptions, CommandRequest, EncodedEvent, EventCodec, LoadableAggregate, SnapshotPolicy, StreamLoader, StreamWrite } from './command-executor';
+export type {
+  AggregateType,
+  CommandExecutorOptions,
+  CommandRequest,
+  EncodedEvent,
+  EventCodec,
+  LoadableAggregate,
+  SnapshotPolicy,
+  StreamLoader,
+  StreamWrite,
+} from './command-executor';
 export { EventStore, IdempotencyRaceError } from './event-store';
-export type { AppendRequest, AppendResult, EventMetadata, IdempotencyKey, IdempotencyRecord, NewEvent, StoredEvent, UniqueClaim } from './event-store.types';
+export type {
+  AppendRequest,
+  AppendResult,
+  EventMetadata,
+  IdempotencyKey,
+  IdempotencyRecord,
+  NewEvent,
+  StoredEvent,
+  UniqueClaim,
+} from './event-store.types';
 export { MysqlLeaderLock } from './leader-lock';
 export { migrateToLatest, migrationSource } from './migrations/migration-source';
 export { createMysql, createMysqlConfig, ensureDatabase, mysqlProbe, translateMysqlError } from './mysql-connection';

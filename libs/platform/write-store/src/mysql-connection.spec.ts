@@ -8,10 +8,19 @@ function mysql2Error(message: string, fields: Record<string, unknown>): Error {
 
 describe('translateMysqlError', () => {
   it.each([
-    ['a command on a connection the server closed', mysql2Error("Can't add new command when connection is in closed state", { fatal: true })],
-    ['the connection lost mid-command', mysql2Error('Connection lost: The server closed the connection.', { fatal: true, code: 'PROTOCOL_CONNECTION_LOST' })],
+    [
+      'a command on a connection the server closed',
+      mysql2Error("Can't add new command when connection is in closed state", { fatal: true }),
+    ],
+    [
+      'the connection lost mid-command',
+      mysql2Error('Connection lost: The server closed the connection.', { fatal: true, code: 'PROTOCOL_CONNECTION_LOST' }),
+    ],
     ['a refused connection', mysql2Error('connect ECONNREFUSED 127.0.0.1:3306', { fatal: true, code: 'ECONNREFUSED' })],
-    ['a pool that could not acquire in time', Object.assign(new Error('Knex: Timeout acquiring a connection.'), { name: 'KnexTimeoutError' })],
+    [
+      'a pool that could not acquire in time',
+      Object.assign(new Error('Knex: Timeout acquiring a connection.'), { name: 'KnexTimeoutError' }),
+    ],
   ])('makes %s a DependencyUnavailableError naming mysql', (_case, err) => {
     const translated = translateMysqlError(err);
     expect(translated).toBeInstanceOf(DependencyUnavailableError);

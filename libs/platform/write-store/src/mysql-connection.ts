@@ -10,11 +10,7 @@ export interface MysqlConfig {
   readonly MYSQL_POOL_MAX: number;
 }
 
-const CONNECTION_LOST_CODES = new Set([
-  'PROTOCOL_CONNECTION_LOST',
-  'ER_CON_COUNT_ERROR',
-  'ER_SERVER_SHUTDOWN',
-]);
+const CONNECTION_LOST_CODES = new Set(['PROTOCOL_CONNECTION_LOST', 'ER_CON_COUNT_ERROR', 'ER_SERVER_SHUTDOWN']);
 
 export interface MysqlPoolOptions {
   /** The database to use; `null` for the server alone. The configured one by default. */

@@ -24,13 +24,22 @@ function fakeOutbox(events: StoredEvent[]) {
   const outbox = {
     pending: async (limit: number) => pending.slice(0, limit),
     markPublished: async (positions: readonly number[]) => {
-      for (const position of positions) pending.splice(pending.findIndex((e) => e.position === position), 1);
+      for (const position of positions)
+        pending.splice(
+          pending.findIndex((e) => e.position === position),
+          1,
+        );
     },
   };
   return { outbox: outbox as unknown as OutboxStore, pending };
 }
 
-const alwaysLeader = { name: 'test', tryAcquire: async () => true, isHeld: async () => true, release: async () => undefined } as unknown as MysqlLeaderLock;
+const alwaysLeader = {
+  name: 'test',
+  tryAcquire: async () => true,
+  isHeld: async () => true,
+  release: async () => undefined,
+} as unknown as MysqlLeaderLock;
 
 describe('wavesOf', () => {
   it('puts at most one event of each stream in a wave, keeping each stream in order', () => {
@@ -43,7 +52,10 @@ describe('OutboxRelay', () => {
   it('publishes every event once per stream in version order and empties the outbox', async () => {
     const { outbox, pending } = fakeOutbox([event('a', 1, 1), event('b', 1, 2), event('a', 2, 3), event('a', 3, 4)]);
     const published: string[] = [];
-    const publisher: EventPublisher = { prepare: async () => undefined, publish: async (e: commonV1.EventEnvelope) => void published.push(e.eventId) };
+    const publisher: EventPublisher = {
+      prepare: async () => undefined,
+      publish: async (e: commonV1.EventEnvelope) => void published.push(e.eventId),
+    };
     const relay = new OutboxRelay(outbox, alwaysLeader, publisher, pino({ level: 'silent' }), { sweepIntervalMs: 20 });
     relay.start();
     await waitFor(() => pending.length === 0);
@@ -71,7 +83,10 @@ describe('OutboxRelay', () => {
   });
 
   it("prepares each stream type's destination before its first publish, and again after a failure", async () => {
-    const typed = (streamType: string, streamId: string, position: number): StoredEvent => ({ ...event(streamId, 1, position), streamType });
+    const typed = (streamType: string, streamId: string, position: number): StoredEvent => ({
+      ...event(streamId, 1, position),
+      streamType,
+    });
     const { outbox, pending } = fakeOutbox([typed('catalog.product', 'p', 1), typed('orders.order', 'o', 2)]);
     const prepared: string[][] = [];
     let failuresLeft = 1;
@@ -84,7 +99,10 @@ describe('OutboxRelay', () => {
     const relay = new OutboxRelay(outbox, alwaysLeader, publisher, pino({ level: 'silent' }), { sweepIntervalMs: 20, maxBackoffMs: 20 });
     relay.start();
     await waitFor(() => pending.length === 0);
-    for (const [streamId, position] of [['p2', 3], ['p3', 4]] as const) {
+    for (const [streamId, position] of [
+      ['p2', 3],
+      ['p3', 4],
+    ] as const) {
       pending.push(typed('catalog.product', streamId, position));
       relay.wake();
       await waitFor(() => pending.length === 0);
@@ -111,11 +129,21 @@ describe('OutboxRelay', () => {
         return snapshot;
       },
       markPublished: async (positions: readonly number[]) => {
-        for (const position of positions) waiting.splice(waiting.findIndex((e) => e.position === position), 1);
+        for (const position of positions)
+          waiting.splice(
+            waiting.findIndex((e) => e.position === position),
+            1,
+          );
       },
     } as unknown as OutboxStore;
     const published: string[] = [];
-    const relay = new OutboxRelay(outbox, alwaysLeader, { prepare: async () => undefined, publish: async (e) => void published.push(e.eventId) }, pino({ level: 'silent' }), { sweepIntervalMs: 1_000 });
+    const relay = new OutboxRelay(
+      outbox,
+      alwaysLeader,
+      { prepare: async () => undefined, publish: async (e) => void published.push(e.eventId) },
+      pino({ level: 'silent' }),
+      { sweepIntervalMs: 1_000 },
+    );
     relay.start();
     await waitFor(() => published.length === 1, 5_000);
     await relay.stop();
@@ -127,7 +155,9 @@ describe('OutboxRelay', () => {
     const { outbox, pending } = fakeOutbox([event('a', 1, 1)]);
     const follower = { ...alwaysLeader, tryAcquire: async () => false, isHeld: async () => false } as unknown as MysqlLeaderLock;
     const publish = jest.fn();
-    const relay = new OutboxRelay(outbox, follower, { prepare: async () => undefined, publish }, pino({ level: 'silent' }), { sweepIntervalMs: 10 });
+    const relay = new OutboxRelay(outbox, follower, { prepare: async () => undefined, publish }, pino({ level: 'silent' }), {
+      sweepIntervalMs: 10,
+    });
     relay.start();
     await new Promise((resolve) => setTimeout(resolve, 100));
     await relay.stop();

@@ -76,7 +76,8 @@ export class OutboxRelay {
     while (!this.stopped) {
       try {
         const nowLeader: boolean = leader ? await this.lock.isHeld() : await this.lock.tryAcquire();
-        if (nowLeader !== leader) this.logger.info({ lock: this.lock.name }, nowLeader ? 'outbox relay is the leader' : 'outbox relay lost leadership');
+        if (nowLeader !== leader)
+          this.logger.info({ lock: this.lock.name }, nowLeader ? 'outbox relay is the leader' : 'outbox relay lost leadership');
         leader = nowLeader;
         if (!leader) {
           await this.idle(this.sweepIntervalMs);
@@ -89,7 +90,8 @@ export class OutboxRelay {
         failures++;
         this.prepared.clear();
         const backoff = Math.min(this.maxBackoffMs, 100 * 2 ** Math.min(failures, 10));
-        if (failures === 1 || failures % 10 === 0) this.logger.warn({ err, failures, backoffMs: backoff }, 'outbox relay could not publish; retrying');
+        if (failures === 1 || failures % 10 === 0)
+          this.logger.warn({ err, failures, backoffMs: backoff }, 'outbox relay could not publish; retrying');
         await this.idle(backoff);
       }
     }

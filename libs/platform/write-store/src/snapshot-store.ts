@@ -13,9 +13,15 @@ export class SnapshotStore {
 
   async load(streamId: string): Promise<Snapshot | undefined> {
     try {
-      const row: { version: number; schema_version: number; state: string | object } | undefined = await this.db('snapshots').where('stream_id', streamId).first();
+      const row: { version: number; schema_version: number; state: string | object } | undefined = await this.db('snapshots')
+        .where('stream_id', streamId)
+        .first();
       if (row === undefined) return undefined;
-      return { version: Number(row.version), schemaVersion: Number(row.schema_version), state: typeof row.state === 'string' ? JSON.parse(row.state) : row.state };
+      return {
+        version: Number(row.version),
+        schemaVersion: Number(row.schema_version),
+        state: typeof row.state === 'string' ? JSON.parse(row.state) : row.state,
+      };
     } catch (err) {
       throw translateMysqlError(err);
     }
@@ -23,7 +29,12 @@ export class SnapshotStore {
 
   /** Keeps the newer of the stored and the given snapshot. */
   async save(streamId: string, snapshot: Snapshot): Promise<void> {
-    const row = { stream_id: streamId, version: snapshot.version, schema_version: snapshot.schemaVersion, state: JSON.stringify(snapshot.state) };
+    const row = {
+      stream_id: streamId,
+      version: snapshot.version,
+      schema_version: snapshot.schemaVersion,
+      state: JSON.stringify(snapshot.state),
+    };
     await this.db.raw(
       `INSERT INTO snapshots (stream_id, version, schema_version, state) VALUES (?, ?, ?, ?)
        ON DUPLICATE KEY UPDATE

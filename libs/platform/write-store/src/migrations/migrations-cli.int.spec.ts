@@ -23,14 +23,22 @@ afterAll(async () => {
 
 /** `npm run migrate -- <args>`: the knex CLI with the project's knexfile, against the test's database. */
 async function knexCli(...args: string[]): Promise<string> {
-  const { stdout } = await promisify(execFile)(join(REPO_ROOT, 'node_modules/.bin/tsx'), [join(REPO_ROOT, 'node_modules/knex/bin/cli.js'), '--knexfile', join(REPO_ROOT, 'libs/platform/write-store/knexfile.ts'), ...args], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, MYSQL_URL: config.MYSQL_URL, MYSQL_DATABASE: config.MYSQL_DATABASE },
-  });
+  const { stdout } = await promisify(execFile)(
+    join(REPO_ROOT, 'node_modules/.bin/tsx'),
+    [join(REPO_ROOT, 'node_modules/knex/bin/cli.js'), '--knexfile', join(REPO_ROOT, 'libs/platform/write-store/knexfile.ts'), ...args],
+    {
+      cwd: REPO_ROOT,
+      env: { ...process.env, MYSQL_URL: config.MYSQL_URL, MYSQL_DATABASE: config.MYSQL_DATABASE },
+    },
+  );
   return stdout;
 }
 
-const tables = async () => ((await db.raw('SHOW TABLES'))[0] as Array<Record<string, string>>).map((row) => Object.values(row)[0]).filter((t) => !String(t).startsWith('knex_')).sort();
+const tables = async () =>
+  ((await db.raw('SHOW TABLES'))[0] as Array<Record<string, string>>)
+    .map((row) => Object.values(row)[0])
+    .filter((t) => !String(t).startsWith('knex_'))
+    .sort();
 
 describe('the event store migrations through the knex CLI', () => {
   it('migrate up creates the tables, down removes them, up again restores them', async () => {
