@@ -9,30 +9,27 @@
  * Reads MYSQL_URL, MYSQL_DATABASE, MONGODB_URL, MONGODB_DATABASE like the apps.
  */
 import { Command } from 'commander';
+import type { Db } from 'mongodb';
 import { SingleBar, Presets } from 'cli-progress';
 import { productsProjection } from '@cqrs/catalog-read-model';
 import { ordersProjection } from '@cqrs/orders-read-model';
 import { loadConfigOrExit, mongoEnv, mysqlEnv } from '@cqrs/config';
-import {
-  DeadLetters,
-  ViewCatalog,
-  rebuildProjection,
-  replayAggregate,
-  sourcesOf,
-  type Projection,
-  type ViewDocument,
-} from '@cqrs/projections';
-import { createViewDatabase } from '@cqrs/view-store';
+import type { commonV1 } from '@cqrs/contracts';
+import { sourcesOf, type Projection, type ViewDocument } from '@cqrs/projection';
+import { DeadLetters, ViewCatalog, rebuildProjection, replayAggregate } from '@cqrs/projections';
+import { createViewDatabase, mongoViewStore } from '@cqrs/view-store';
+import { selectViewStore, viewStoreEnv } from '@cqrs/view-store-ferretdb';
 import { createMysql, EventStore, streamIdOf, toEnvelope } from '@cqrs/write-store';
 
-const PROJECTIONS: Record<string, Projection<ViewDocument>> = {
-  products: productsProjection as unknown as Projection<ViewDocument>,
-  orders: ordersProjection as unknown as Projection<ViewDocument>,
+const PROJECTIONS: Record<string, Projection<ViewDocument, commonV1.EventEnvelope>> = {
+  products: productsProjection,
+  orders: ordersProjection,
 };
 
-const config = loadConfigOrExit('ops', { ...mysqlEnv, ...mongoEnv });
+const config = loadConfigOrExit('ops', { ...mysqlEnv, ...mongoEnv, ...viewStoreEnv });
+const storeOf = (db: Db) => selectViewStore(db, { engine: config.VIEW_STORE_ENGINE, mongodb: mongoViewStore });
 
-function projectionNamed(name: string): Projection<ViewDocument> {
+function projectionNamed(name: string): Projection<ViewDocument, commonV1.EventEnvelope> {
   const projection = PROJECTIONS[name] ?? Object.values(PROJECTIONS).find((p) => p.name === name);
   if (projection === undefined) throw new Error(`unknown projection "${name}" (known: ${Object.keys(PROJECTIONS).join(', ')})`);
   return projection;
@@ -75,6 +72,7 @@ program
       bar.start(await events.countEvents(sourcesOf(projection)), 0, { rate: 0 });
       const summary = await rebuildProjection(
         views.db,
+        storeOf(views.db),
         projection,
         new ViewCatalog(views.db, 0),
         {
@@ -129,7 +127,7 @@ deadLetters
         sourcesOf(projection).map((streamType) => events.readStream(streamIdOf(streamType, letter.aggregateId))),
       );
       const stored = streams.flat().sort((a, b) => a.position - b.position);
-      const result = await replayAggregate(views.db, projection, new ViewCatalog(views.db, 0), stored.map(toEnvelope));
+      const result = await replayAggregate(views.db, storeOf(views.db), projection, new ViewCatalog(views.db, 0), stored.map(toEnvelope));
       if (result.parked > 0) throw new Error(`replay of ${letter.streamId} still fails: ${result.error}`);
       await letters.remove(id);
       console.log(`replayed ${letter.streamId}: view at version ${result.version}; letter removed`);

@@ -1,6 +1,7 @@
 import { MongoClient } from 'mongodb';
 import { ordersV1 } from '@cqrs/contracts';
 import { ordersProjection } from '@cqrs/orders-read-model';
+import { bucketed } from '@cqrs/view-store-ferretdb';
 import {
   eventually,
   isolatedEnvironment,
@@ -42,7 +43,7 @@ describe('rebuilding the order views', () => {
   }
   /** What each view holds, without where it is filed (bucket ids) and how often it was written (revision). */
   async function allViews() {
-    const placement = Object.fromEntries([...ordersProjection.orders.map((order) => [order.field, 0]), ['revision', 0]]);
+    const placement = Object.fromEntries([...(ordersProjection.orders ?? []).map((order) => [bucketed(order).field, 0]), ['revision', 0]]);
     return db()
       .collection(await activeCollection())
       .find({}, { projection: placement })

@@ -2,6 +2,7 @@ import { credentials } from '@grpc/grpc-js';
 import { MongoClient } from 'mongodb';
 import { catalogV1 } from '@cqrs/contracts';
 import { productsProjection } from '@cqrs/catalog-read-model';
+import { bucketed } from '@cqrs/view-store-ferretdb';
 import { eventually, isolatedEnvironment, startApp, unaryCall, type AppProcess, type IsolatedEnvironment } from '@cqrs/testing';
 import { runOps } from './run-ops';
 
@@ -44,7 +45,7 @@ describe('projector crash and rebuild', () => {
   }
   /** The views without their bucket ids, which say where a view is filed, not what it holds (a rebuild files afresh). */
   async function allViews() {
-    const placement = Object.fromEntries(productsProjection.orders.map((order) => [order.field, 0]));
+    const placement = Object.fromEntries((productsProjection.orders ?? []).map((order) => [bucketed(order).field, 0]));
     return views()
       .collection(await activeCollection())
       .find({}, { projection: placement })

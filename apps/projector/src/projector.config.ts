@@ -1,4 +1,5 @@
 import { grpcServerEnv, intVar, mongoEnv, natsEnv, type ConfigOf } from '@cqrs/config';
+import { viewStoreEnv } from '@cqrs/view-store-ferretdb';
 
 /** The projector serves only grpc.health.v1 (and reflection) on this port. */
 export const PROJECTOR_DEFAULT_PORT = 50053;
@@ -6,6 +7,7 @@ export const PROJECTOR_DEFAULT_PORT = 50053;
 export const projectorEnv = {
   ...grpcServerEnv(PROJECTOR_DEFAULT_PORT),
   ...mongoEnv,
+  ...viewStoreEnv,
   ...natsEnv,
   /** Most events applied in one bulk write. */
   PROJECTOR_BATCH_SIZE: intVar(256, 1, 5_000),

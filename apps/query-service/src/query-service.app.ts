@@ -3,7 +3,8 @@ import { startGrpcServer, type RunningGrpcServer } from '@cqrs/grpc-kit';
 import type { Logger } from '@cqrs/logging';
 import { NatsClient, natsProbe } from '@cqrs/messaging';
 import { ViewCatalog } from '@cqrs/projections';
-import { createViewDatabase, mongoProbe } from '@cqrs/view-store';
+import { createViewDatabase, mongoProbe, mongoViewStore } from '@cqrs/view-store';
+import { selectViewStore } from '@cqrs/view-store-ferretdb';
 import { catalogQueryHandlers } from './catalog/catalog-query.handlers';
 import { ProductQueries } from './catalog/product-queries';
 import { ViewChanges } from './consistency/view-changes';
@@ -20,6 +21,11 @@ export interface RunningQueryService extends RunningGrpcServer {
 /** Wires the read side: view store reads, view-change notifications, catalog.v1 and orders.v1 QueryService. */
 export async function startQueryService(config: QueryServiceConfig, logger: Logger): Promise<RunningQueryService> {
   const views = createViewDatabase(config);
+  const store = selectViewStore(views.db, {
+    engine: config.VIEW_STORE_ENGINE,
+    mongodb: mongoViewStore,
+    ferretdb: { searchScanFromPostings: config.QUERY_SEARCH_SCAN_FROM_POSTINGS },
+  });
   const nats = new NatsClient(config, 'query-service', logger);
   const changes = new ViewChanges(config.NATS_SUBJECT_PREFIX, logger);
   void nats.ready.then((nc) => changes.attach(nc));
@@ -31,17 +37,13 @@ export async function startQueryService(config: QueryServiceConfig, logger: Logg
     services: [
       {
         definition: catalogV1.QueryServiceService,
-        implementation: catalogQueryHandlers(
-          new ProductQueries(views.db, new ViewCatalog(views.db), { searchScanFromPostings: config.QUERY_SEARCH_SCAN_FROM_POSTINGS }),
-          changes,
-          watches,
-          logger,
-          { maxWaitMs: config.QUERY_MAX_WAIT_MS },
-        ),
+        implementation: catalogQueryHandlers(new ProductQueries(store, new ViewCatalog(views.db)), changes, watches, logger, {
+          maxWaitMs: config.QUERY_MAX_WAIT_MS,
+        }),
       },
       {
         definition: ordersV1.QueryServiceService,
-        implementation: ordersQueryHandlers(new OrderQueries(views.db, new ViewCatalog(views.db)), changes, watches, logger, {
+        implementation: ordersQueryHandlers(new OrderQueries(store, new ViewCatalog(views.db)), changes, watches, logger, {
           maxWaitMs: config.QUERY_MAX_WAIT_MS,
         }),
       },

@@ -6,6 +6,8 @@ import { loadConfig } from '@cqrs/config';
 import { catalogV1, ordersV1, viewChangedSubject } from '@cqrs/contracts';
 import { createLogger } from '@cqrs/logging';
 import { ProjectionApplier } from '@cqrs/projections';
+import { mongoViewStore } from '@cqrs/view-store';
+import { selectViewStore } from '@cqrs/view-store-ferretdb';
 import { eventually, isolatedEnvironment, productCreatedEvent, unaryCall } from '@cqrs/testing';
 import { startQueryService, type RunningQueryService } from './query-service.app';
 import { queryServiceEnv } from './query-service.config';
@@ -30,7 +32,8 @@ describe('watch streams', () => {
 
   beforeAll(async () => {
     mongo = new MongoClient(isolated.env['MONGODB_URL'] ?? '');
-    const applier = new ProjectionApplier(mongo.db(isolated.env['MONGODB_DATABASE']), productsProjection);
+    const db = mongo.db(isolated.env['MONGODB_DATABASE']);
+    const applier = new ProjectionApplier(db, selectViewStore(db, { mongodb: mongoViewStore }), productsProjection);
     await applier.ensureIndexes();
     const events = Array.from({ length: PRODUCTS }, (_, i) => productCreatedEvent(i));
     await applier.applyBatch(events);

@@ -4,7 +4,7 @@ import { MongoClient } from 'mongodb';
 import { connect, StorageType } from 'nats';
 import pino from 'pino';
 import { startGrpcServer } from '@cqrs/grpc-kit';
-import { WRITE_CHUNK_SIZE } from '@cqrs/projections';
+import { WRITE_CHUNK_SIZE } from '@cqrs/view-store-ferretdb';
 import { createMysql } from '@cqrs/write-store';
 import { round, type Figure } from './figures';
 import { ghz } from './ghz';

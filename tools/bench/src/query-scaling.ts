@@ -3,6 +3,8 @@ import { MongoClient } from 'mongodb';
 import { catalogV1 } from '@cqrs/contracts';
 import { productsProjection } from '@cqrs/catalog-read-model';
 import { ProjectionApplier } from '@cqrs/projections';
+import { mongoViewStore } from '@cqrs/view-store';
+import { selectViewStore, type ViewStoreEngineChoice } from '@cqrs/view-store-ferretdb';
 import { productCreatedEvent, startApp, unaryCall } from '@cqrs/testing';
 import { round, type Figure } from './figures';
 import { ghz } from './ghz';
@@ -12,7 +14,7 @@ const BATCH = 500;
 /**
  * List and Search on a small and a large catalog in the same run, to show whether a page grows
  * with the catalog. The views are written by the projection runtime itself (the applier the
- * projector uses, buckets and postings included), straight from ProductCreated events, which
+ * projector uses, through the engine under test), straight from ProductCreated events, which
  * takes minutes rather than the hours 100,000 commands through the whole path would; the queries
  * go through a query service and gRPC as usual. Each size's figures and the ratio of their p99.
  */
@@ -28,7 +30,9 @@ export async function queryScaling(
   const queryService = await startApp('query-service', { ...env, MONGODB_DATABASE: database });
   const queries = new catalogV1.QueryServiceClient(`127.0.0.1:${queryService.port}`, credentials.createInsecure());
   try {
-    const applier = new ProjectionApplier(client.db(database), productsProjection);
+    const db = client.db(database);
+    const engine = (env['VIEW_STORE_ENGINE'] ?? 'auto') as ViewStoreEngineChoice;
+    const applier = new ProjectionApplier(db, selectViewStore(db, { engine, mongodb: mongoViewStore }), productsProjection);
     await applier.ensureIndexes();
     const figures: Figure[][] = [];
     let seeded = 0;

@@ -1,15 +1,17 @@
 import { MongoClient, type Db } from 'mongodb';
 import { catalogV1 } from '@cqrs/contracts';
 import { productsProjection, queryTokens, type ProductViewDocument } from '@cqrs/catalog-read-model';
+import type { ViewStore } from '@cqrs/projection';
 import { ProjectionApplier, ViewCatalog } from '@cqrs/projections';
 import { isolatedEnvironment, LOCAL_URLS, productCreatedEvent } from '@cqrs/testing';
+import { mongoViewStore } from '@cqrs/view-store';
+import { ferretDbV1ViewStore } from '@cqrs/view-store-ferretdb';
 import { ProductQueries, type Page } from './product-queries';
 
 jest.setTimeout(180_000);
 
 const isolated = isolatedEnvironment();
 let client: MongoClient;
-let db: Db;
 
 const COUNT = 600;
 
@@ -21,12 +23,28 @@ const created = (i: number) =>
     new Date(Date.UTC(2026, 0, 1) + i * 1_000),
   );
 
-beforeAll(async () => {
+/** Each engine, with the variants of it a test needs: its ways to search, and a store that gives up early on a sparse filter. */
+const ENGINES = [
+  {
+    engine: 'mongodb',
+    store: (db: Db): ViewStore => mongoViewStore(db),
+    searchStores: (db: Db) => [mongoViewStore(db)],
+    sparse: (db: Db) => mongoViewStore(db, { maxReadPerCall: 20 }),
+  },
+  {
+    engine: 'ferretdb-v1',
+    store: (db: Db): ViewStore => ferretDbV1ViewStore(db),
+    // Through the postings, and by scanning the creation order.
+    searchStores: (db: Db) => [
+      ferretDbV1ViewStore(db, { searchScanFromPostings: 1_000_000_000 }),
+      ferretDbV1ViewStore(db, { searchScanFromPostings: 0 }),
+    ],
+    sparse: (db: Db) => ferretDbV1ViewStore(db, { maxBucketsPerCall: 1 }),
+  },
+];
+
+beforeAll(() => {
   client = new MongoClient(LOCAL_URLS.MONGODB_URL);
-  db = client.db(isolated.runId);
-  const applier = new ProjectionApplier(db, productsProjection);
-  await applier.ensureIndexes();
-  for (let start = 0; start < COUNT; start += 100) await applier.applyBatch(Array.from({ length: 100 }, (_, k) => created(start + k)));
 });
 
 afterAll(async () => {
@@ -45,11 +63,19 @@ async function all(next: (pageToken: string) => Promise<Page>): Promise<ProductV
   return seen;
 }
 
-const views = () => db.collection<ProductViewDocument>(productsProjection.collection).find().toArray();
 const byId = (a: ProductViewDocument, b: ProductViewDocument) => (a._id < b._id ? -1 : 1);
 
-describe('ProductQueries on FerretDB, with the views the projection writes', () => {
-  const queries = () => new ProductQueries(db, new ViewCatalog(db));
+describe.each(ENGINES)('ProductQueries, $engine engine on FerretDB, with the views the projection writes', (engine) => {
+  let db: Db;
+  beforeAll(async () => {
+    db = client.db(`${isolated.runId}_${engine.engine.replace(/\W/g, '')}`);
+    const applier = new ProjectionApplier(db, engine.store(db), productsProjection);
+    await applier.ensureIndexes();
+    for (let start = 0; start < COUNT; start += 100) await applier.applyBatch(Array.from({ length: 100 }, (_, k) => created(start + k)));
+  });
+  afterAll(() => db.dropDatabase());
+  const views = () => db.collection<ProductViewDocument>(productsProjection.collection).find().toArray();
+  const queries = () => new ProductQueries(engine.store(db), new ViewCatalog(db));
 
   it('lists every product once in each order, with the filters applied', async () => {
     const every = await views();
@@ -84,21 +110,21 @@ describe('ProductQueries on FerretDB, with the views the projection writes', () 
   });
 
   it.each(['esp', 'tat mad', 'crème financier 12', 'for', 'zzz'])(
-    'searches "%s" alike through the postings and by scanning, in creation order',
+    'searches "%s" (every way the engine has), in creation order',
     async (query) => {
       const tokens = queryTokens(query);
       const expected = (await views())
         .filter((v) => tokens.every((t) => v.tokens.includes(t)))
         .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || byId(a, b));
-      const throughPostings = new ProductQueries(db, new ViewCatalog(db), { searchScanFromPostings: 1_000_000_000 });
-      const byScanning = new ProductQueries(db, new ViewCatalog(db), { searchScanFromPostings: 0 });
-      expect((await all((token) => throughPostings.search(tokens, token, 20))).map((v) => v._id)).toEqual(expected.map((v) => v._id));
-      expect((await all((token) => byScanning.search(tokens, token, 20))).map((v) => v._id)).toEqual(expected.map((v) => v._id));
+      for (const store of engine.searchStores(db)) {
+        const queries = new ProductQueries(store, new ViewCatalog(db));
+        expect((await all((token) => queries.search(tokens, token, 20))).map((v) => v._id)).toEqual(expected.map((v) => v._id));
+      }
     },
   );
 
-  it('answers a short page with a token to go on when a filter matches too little to fill it within its bucket budget', async () => {
-    const sparse = new ProductQueries(db, new ViewCatalog(db), { maxBucketsPerCall: 1 });
+  it('answers a short page with a token to go on when a filter matches too little to fill it within its read budget', async () => {
+    const sparse = new ProductQueries(engine.sparse(db), new ViewCatalog(db));
     const request = { filter: { minPrice: { currencyCode: 'USD', amountMinor: 590 } } };
     const pages: Page[] = [];
     await all(async (pageToken) => {

@@ -1,4 +1,3 @@
-import type { Collection, Db } from 'mongodb';
 import {
   KITCHEN_STATUSES,
   ordersProjection,
@@ -7,7 +6,8 @@ import {
   type OrderStatusName,
   type OrderViewDocument,
 } from '@cqrs/orders-read-model';
-import { scanInOrder, type OrderKey, type OrderPosition, type ViewCatalog } from '@cqrs/projections';
+import { orderOf, type OrderKey, type OrderPosition, type ViewCollection, type ViewStore } from '@cqrs/projection';
+import type { ViewCatalog } from '@cqrs/projections';
 import { viewStoreCall } from '@cqrs/view-store';
 import { decodePageToken, encodePageToken, queryFingerprint, type PageCursor } from '../paging/page-token';
 
@@ -21,39 +21,31 @@ export interface OrderListFilter {
   readonly reference?: { readonly table?: string | undefined; readonly customer?: string | undefined };
 }
 
-type OrdersOrder = (typeof ordersProjection.orders)[number];
-const MAX_BUCKETS_PER_CALL = 32;
 /** Sorts after every placing time that can follow a key prefix. */
 const PREFIX_END = '\uffff';
 
-function orderNamed(name: string): OrdersOrder {
-  const order = ordersProjection.orders.find((o) => o.name === name);
-  if (order === undefined) throw new Error(`no order ${name}`);
-  return order;
-}
-
 /**
- * Reads of the order views. Lists page through ordered buckets (equality lookups only): a
- * filter by status or by reference reads only that key range of its order, newest first.
+ * Reads of the order views through the view store. A filter by status or by reference reads only
+ * that key range of its order, newest first.
  */
 export class OrderQueries {
+  private readonly collections = new Map<string, ViewCollection<OrderViewDocument>>();
+
   constructor(
-    private readonly db: Db,
+    private readonly store: ViewStore,
     private readonly catalog: ViewCatalog,
   ) {}
 
   /** The order's view once it is placed; undefined before. */
   get(orderId: string): Promise<OrderViewDocument | undefined> {
     return viewStoreCall(async () => {
-      const view = await (await this.collection()).findOne({ _id: orderId });
+      const view = await (await this.collection()).get(orderId);
       return view?.placed === true ? view : undefined;
     });
   }
 
   version(orderId: string): Promise<number> {
-    return viewStoreCall(
-      async () => (await (await this.collection()).findOne({ _id: orderId }, { projection: { version: 1 } }))?.version ?? 0,
-    );
+    return viewStoreCall(async () => (await (await this.collection()).get(orderId))?.version ?? 0);
   }
 
   list(filter: OrderListFilter, pageToken: string, pageSize: number): Promise<OrderPage> {
@@ -62,10 +54,10 @@ export class OrderQueries {
       // The narrower key range first: a reference holds few orders, a status may hold many.
       const [order, prefix] =
         referenceKey !== undefined
-          ? [orderNamed('reference'), statusKeyPrefix(referenceKey)]
+          ? ['reference', statusKeyPrefix(referenceKey)]
           : filter.status !== undefined
-            ? [orderNamed('status'), statusKeyPrefix(filter.status)]
-            : [orderNamed('placed'), undefined];
+            ? ['status', statusKeyPrefix(filter.status)]
+            : ['placed', undefined];
       const accept = (view: OrderViewDocument) =>
         (filter.status === undefined || view.status === filter.status) &&
         (referenceKey === undefined || view.referenceKey === referenceKey);
@@ -81,7 +73,7 @@ export class OrderQueries {
   /** Confirmed and preparing orders, oldest confirmation first. */
   kitchenQueue(pageToken: string, pageSize: number): Promise<OrderPage> {
     return viewStoreCall(() =>
-      this.page(orderNamed('kitchen'), queryFingerprint(['kitchen']), pageToken, pageSize, {
+      this.page('kitchen', queryFingerprint(['kitchen']), pageToken, pageSize, {
         descending: false,
         accept: (view) => KITCHEN_STATUSES.includes(view.status),
       }),
@@ -89,7 +81,7 @@ export class OrderQueries {
   }
 
   private async page(
-    order: OrdersOrder,
+    orderName: string,
     query: string,
     pageToken: string,
     pageSize: number,
@@ -97,15 +89,17 @@ export class OrderQueries {
   ): Promise<OrderPage> {
     const cursor = decodePageToken(pageToken, query);
     const after = positionOf(cursor) ?? (range.start === undefined ? undefined : { key: range.start, inclusive: true });
-    const scan = await scanInOrder<OrderViewDocument>(this.db, (await this.collection()).collectionName, {
-      order,
+    const scan = await (
+      await this.collection()
+    ).list({
+      order: orderName,
       ...(after !== undefined ? { after } : {}),
       ...(range.end !== undefined ? { end: range.end } : {}),
       descending: range.descending,
       want: pageSize + 1,
       accept: range.accept,
-      maxBuckets: MAX_BUCKETS_PER_CALL,
     });
+    const order = orderOf(ordersProjection, orderName);
     const orders = scan.views.slice(0, pageSize);
     const lastKey = orders.length === 0 ? undefined : order.key(orders[orders.length - 1] as OrderViewDocument);
     if (scan.views.length > pageSize && lastKey !== undefined)
@@ -118,8 +112,15 @@ export class OrderQueries {
     return { orders, nextPageToken: '' };
   }
 
-  private async collection(): Promise<Collection<OrderViewDocument>> {
-    return this.db.collection<OrderViewDocument>((await this.catalog.active(ordersProjection)).collection);
+  /** The collection in use now (a rebuild swaps it while queries keep being answered). */
+  private async collection(): Promise<ViewCollection<OrderViewDocument>> {
+    const { collection } = await this.catalog.active(ordersProjection);
+    let views = this.collections.get(collection);
+    if (views === undefined) {
+      views = this.store.collection(ordersProjection, collection);
+      this.collections.set(collection, views);
+    }
+    return views;
   }
 }
 

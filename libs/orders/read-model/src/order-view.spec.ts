@@ -69,7 +69,7 @@ describe('order view', () => {
   it('a reservation outcome alone makes a view that is not yet placed (not served, filed in no list)', () => {
     const early = fold(reserved) as OrderViewDocument;
     expect(early.placed).toBe(false);
-    for (const listOrder of ordersProjection.orders) expect(listOrder.key(early)).toBeUndefined();
+    for (const listOrder of ordersProjection.orders ?? []) expect(listOrder.key(early)).toBeUndefined();
   });
 
   it('maps to OrderView with line totals, the total and the rejection reason', () => {
@@ -118,7 +118,7 @@ describe('order view', () => {
   });
 
   it('is in the kitchen queue while confirmed or preparing, by confirmation time, and leaves it when ready', () => {
-    const kitchen = ordersProjection.orders.find((o) => o.name === 'kitchen');
+    const kitchen = ordersProjection.orders?.find((o) => o.name === 'kitchen');
     const preparing = order(3, 'OrderPreparationStarted', ordersV1.OrderPreparationStarted.encode({ orderId }).finish(), 5);
     const ready = order(4, 'OrderReady', ordersV1.OrderReady.encode({ orderId }).finish(), 9);
     expect(kitchen?.key(fold(placed, reserved) as OrderViewDocument)).toBeUndefined();

@@ -1,7 +1,5 @@
 export { DEAD_LETTERS_COLLECTION, DeadLetters } from './dead-letters';
 export type { DeadLetter } from './dead-letters';
-export { recordApplied, sourceKey, sourcesOf, versionIn } from './projection';
-export type { DerivedDocuments, Projection, ViewDocument } from './projection';
 export { ProjectionApplier } from './projection-applier';
 export type { BatchResult, Gap, IncomingEvent, Outcome, ProjectionApplierOptions } from './projection-applier';
 export { JetStreamProjector, projectorConsumerName } from './jetstream-projector';
@@ -12,9 +10,3 @@ export { rebuildProjection } from './rebuild';
 export type { EventSource, RebuildOptions, RebuildProgress, RebuildSummary } from './rebuild';
 export { replayAggregate } from './replay';
 export type { ReplayResult } from './replay';
-export { compareKeys, directoriesCollection, isBeyond } from './ordered-buckets';
-export type { BucketDirectory, BucketEntry, BucketedOrder, OrderKey, OrderPosition } from './ordered-buckets';
-export { MAX_BUCKET_SIZE } from './bucket-maintainer';
-export { scanInOrder } from './bucketed-scan';
-export type { ScanRequest, ScanResult } from './bucketed-scan';
-export { WRITE_CHUNK_SIZE } from './chunked-bulk-write';

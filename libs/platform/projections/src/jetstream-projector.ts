@@ -4,7 +4,7 @@ import { commonV1, republishSubject, viewChangedSubject } from '@cqrs/contracts'
 import type { Logger } from '@cqrs/logging';
 import { ProjectionApplier, type Gap, type ProjectionApplierOptions } from './projection-applier';
 import type { ViewCatalog } from './view-catalog';
-import { sourceKey, type Projection, type ViewDocument } from './projection';
+import { sourceKey, type Projection, type ViewDocument, type ViewStore } from '@cqrs/projection';
 
 export interface JetStreamProjectorOptions {
   /** Creates the JetStream stream of a stream type when it does not exist yet; returns its name. */
@@ -65,7 +65,8 @@ export class JetStreamProjector<View extends ViewDocument> {
   constructor(
     private readonly nc: NatsConnection,
     private readonly db: Db,
-    private readonly projection: Projection<View>,
+    private readonly store: ViewStore,
+    private readonly projection: Projection<View, commonV1.EventEnvelope>,
     private readonly catalog: ViewCatalog,
     private readonly logger: Logger,
     private readonly options: JetStreamProjectorOptions & Pick<ProjectionApplierOptions, 'maxDeliveries' | 'viewCacheSize'>,
@@ -133,11 +134,11 @@ export class JetStreamProjector<View extends ViewDocument> {
   /** Writes go to the projection's active collections, looked up per batch, so a rebuild's swap takes effect at once. */
   private async applier(): Promise<ProjectionApplier<View>> {
     const active = await this.catalog.active(this.projection);
-    const key = `${active.collection}|${active.derivedCollection ?? ''}`;
+    const key = active.collection;
     let applier = this.appliers.get(key);
     if (applier === undefined) {
-      applier = new ProjectionApplier(this.db, this.projection, {
-        ...active,
+      applier = new ProjectionApplier(this.db, this.store, this.projection, {
+        collection: active.collection,
         maxDeliveries: this.options.maxDeliveries,
         viewCacheSize: this.options.viewCacheSize,
       });

@@ -1,7 +1,7 @@
 import type { Db } from 'mongodb';
 import type { commonV1 } from '@cqrs/contracts';
 import { ProjectionApplier } from './projection-applier';
-import type { Projection, ViewDocument } from './projection';
+import type { Projection, ViewDocument, ViewStore } from '@cqrs/projection';
 import type { ActiveCollections, ViewCatalog } from './view-catalog';
 
 /** Events of one stream type from the source of truth, in global position order. */
@@ -44,7 +44,8 @@ export interface RebuildSummary {
  */
 export async function rebuildProjection<View extends ViewDocument>(
   db: Db,
-  projection: Projection<View>,
+  store: ViewStore,
+  projection: Projection<View, commonV1.EventEnvelope>,
   catalog: ViewCatalog,
   source: EventSource,
   options: RebuildOptions = {},
@@ -53,12 +54,9 @@ export async function rebuildProjection<View extends ViewDocument>(
   const now = options.now ?? (() => new Date());
   const batchSize = options.batchSize ?? 5_000;
   const stamp = now().toISOString().replace(/\D/g, '').slice(0, 14);
-  const fresh: ActiveCollections = {
-    collection: `${projection.collection}_${stamp}`,
-    derivedCollection: projection.derived === undefined ? undefined : `${projection.derived.collection}_${stamp}`,
-  };
+  const fresh: ActiveCollections = { collection: `${projection.collection}_${stamp}` };
   const replaced = await catalog.active(projection);
-  const applier = new ProjectionApplier(db, projection, {
+  const applier = new ProjectionApplier(db, store, projection, {
     ...fresh,
     maxDeliveries: 1,
     now,
@@ -98,8 +96,7 @@ export async function rebuildProjection<View extends ViewDocument>(
   total = Math.max(total, await source.count());
   await catchUp();
 
-  // The replaced collections are kept (an operator drops them): dropping a collection that a
-  // projector or reader may still use has wedged FerretDB v1 on PostgreSQL in our runs.
-  const views = await db.collection(fresh.collection).countDocuments();
+  // The replaced collections are kept (an operator drops them once no projector or reader uses them).
+  const views = await store.collection(projection, fresh.collection).count();
   return { events: done, views, parked, collections: fresh, replaced, durationMs: Date.now() - started };
 }

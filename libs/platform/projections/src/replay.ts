@@ -1,7 +1,7 @@
 import type { Db } from 'mongodb';
 import type { commonV1 } from '@cqrs/contracts';
 import { ProjectionApplier } from './projection-applier';
-import { recordApplied, type Projection, type ViewDocument } from './projection';
+import { recordApplied, type Projection, type ViewDocument, type ViewStore } from '@cqrs/projection';
 import type { ViewCatalog } from './view-catalog';
 
 export interface ReplayResult {
@@ -14,7 +14,8 @@ export interface ReplayResult {
 /** Recomputes one aggregate's view from all its events, of every source in position order (after a parked event's cause was fixed), and writes it. */
 export async function replayAggregate<View extends ViewDocument>(
   db: Db,
-  projection: Projection<View>,
+  store: ViewStore,
+  projection: Projection<View, commonV1.EventEnvelope>,
   catalog: ViewCatalog,
   events: readonly commonV1.EventEnvelope[],
 ): Promise<ReplayResult> {
@@ -27,7 +28,7 @@ export async function replayAggregate<View extends ViewDocument>(
     }
   }
   if (view === undefined) return { version: 0, parked: 0 };
-  const applier = new ProjectionApplier(db, projection, await catalog.active(projection));
+  const applier = new ProjectionApplier(db, store, projection, await catalog.active(projection));
   const written = await applier.overwrite(view);
   return { version: written ? view.version : 0, parked: 0 };
 }

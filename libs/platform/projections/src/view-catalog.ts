@@ -5,20 +5,17 @@ export const VIEW_CATALOG_COLLECTION = 'view_catalog';
 /** The collections a projection's views live in right now (a rebuild swaps them). */
 export interface ActiveCollections {
   readonly collection: string;
-  readonly derivedCollection: string | undefined;
 }
 
 interface CatalogEntry {
   readonly _id: string;
   readonly collection: string;
-  readonly derivedCollection: string | null;
   readonly swappedAt: Date;
 }
 
 interface ProjectionNames {
   readonly name: string;
   readonly collection: string;
-  readonly derived?: { readonly collection: string };
 }
 
 /**
@@ -39,10 +36,7 @@ export class ViewCatalog {
     const cached = this.cache.get(projection.name);
     if (!fresh && cached !== undefined && cached.until > Date.now()) return cached.value;
     const entry = await this.db.collection<CatalogEntry>(VIEW_CATALOG_COLLECTION).findOne({ _id: projection.name });
-    const value: ActiveCollections =
-      entry === null
-        ? { collection: projection.collection, derivedCollection: projection.derived?.collection }
-        : { collection: entry.collection, derivedCollection: entry.derivedCollection ?? undefined };
+    const value: ActiveCollections = { collection: entry?.collection ?? projection.collection };
     this.cache.set(projection.name, { value, until: Date.now() + this.cacheMs });
     return value;
   }
@@ -51,7 +45,6 @@ export class ViewCatalog {
     const entry: CatalogEntry = {
       _id: projection.name,
       collection: next.collection,
-      derivedCollection: next.derivedCollection ?? null,
       swappedAt: now,
     };
     await this.db.collection<CatalogEntry>(VIEW_CATALOG_COLLECTION).replaceOne({ _id: projection.name }, entry, { upsert: true });

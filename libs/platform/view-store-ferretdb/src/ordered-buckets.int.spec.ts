@@ -5,9 +5,9 @@ import { isolatedEnvironment, LOCAL_URLS } from '@cqrs/testing';
 import { BucketDirectories } from './bucket-directories';
 import { BucketMaintainer, MAX_BUCKET_SIZE } from './bucket-maintainer';
 import { scanInOrder } from './bucketed-scan';
-import { bucketIndexOf, directoriesCollection, type BucketedOrder, type OrderPosition } from './ordered-buckets';
-import { ProjectionApplier } from './projection-applier';
-import type { Projection, ViewDocument } from './projection';
+import type { OrderPosition, ViewDocument, ViewSpec } from '@cqrs/projection';
+import { bucketed, ferretDbV1ViewStore } from './ferretdb-view-store';
+import { bucketIndexOf, directoriesCollection } from './ordered-buckets';
 
 jest.setTimeout(180_000);
 
@@ -17,23 +17,21 @@ interface RankedView extends ViewDocument {
   readonly gone: boolean;
 }
 
-const byRank: BucketedOrder<RankedView> = { name: 'rank', field: 'rankBucket', key: (v) => (v.gone ? undefined : [v.rank, v._id]) };
-
-const rankedProjection: Projection<RankedView> = {
+const rankedSpec: ViewSpec<RankedView> = {
   name: 'test-ranked',
-  streamType: 'test.ranked',
   collection: 'ranked',
-  indexes: [{ key: { rankBucket: 1 }, name: 'by_rank_bucket' }],
-  apply: (current, envelope) => {
-    const text = envelope.payload.toString();
-    const base = current ?? { _id: envelope.aggregateId, version: 0, rank: 0, gone: false };
-    return text === 'delete'
-      ? { ...base, version: envelope.version, gone: true }
-      : { ...base, version: envelope.version, rank: Number(text) };
-  },
-  parked: (aggregateId, version) => ({ _id: aggregateId, version, rank: 0, gone: true }),
-  orders: [byRank],
+  indexes: [],
+  orders: [{ name: 'rank', key: (v) => (v.gone ? undefined : [v.rank, v._id]) }],
 };
+const byRank = bucketed(rankedSpec.orders?.[0] ?? { name: 'rank', key: () => undefined });
+
+function applyRanked(current: RankedView | undefined, envelope: commonV1.EventEnvelope): RankedView {
+  const text = envelope.payload.toString();
+  const base = current ?? { _id: envelope.aggregateId, version: 0, rank: 0, gone: false };
+  return text === 'delete'
+    ? { ...base, version: envelope.version, gone: true }
+    : { ...base, version: envelope.version, rank: Number(text) };
+}
 
 const isolated = isolatedEnvironment();
 let client: MongoClient;
@@ -69,7 +67,23 @@ function event(aggregateId: string, payload: string): { envelope: commonV1.Event
   return { envelope, deliveries: 1 };
 }
 
-const applier = () => new ProjectionApplier(db, rankedProjection, { collection });
+/** Applies a batch through the engine as the projection runtime would: read each view, apply its events, one write. */
+const applier = () => ({
+  async applyBatch(events: readonly { envelope: commonV1.EventEnvelope }[]): Promise<{ outcomes: string[] }> {
+    const views = ferretDbV1ViewStore(db).collection(rankedSpec, collection);
+    const writes = new Map<string, { current: RankedView | undefined; next: RankedView }>();
+    for (const { envelope } of events) {
+      const id = envelope.aggregateId;
+      const current = writes.has(id) ? writes.get(id)?.current : await views.get(id);
+      writes.set(id, { current, next: applyRanked(writes.get(id)?.next ?? current, envelope) });
+    }
+    const written = await views.write(
+      [...writes].map(([id, w]) => ({ id, ...w })),
+      'version',
+    );
+    return { outcomes: events.map((e) => (written.has(e.envelope.aggregateId) ? 'applied' : 'retry')) };
+  },
+});
 
 /** Ranks in a scrambled but repeatable order, with ties, so buckets split in the middle as well as at the end. */
 const rankOf = (i: number) => (i * 7919) % 500;
@@ -103,7 +117,7 @@ const sortedIds = (views: readonly RankedView[], descending = false) =>
 
 describe('ordered buckets on FerretDB', () => {
   it('splits buckets as views arrive and pages through them in order both ways, each bucket an equality lookup', async () => {
-    await applier().ensureIndexes();
+    await ferretDbV1ViewStore(db).collection(rankedSpec, collection).ensureIndexes();
     await createViews(700);
     const all = await db.collection<RankedView>(collection).find().toArray();
     const directory = await new BucketDirectories(db, collection).read(byRank);

@@ -12,7 +12,7 @@ import {
   type BucketedOrder,
   type OrderKey,
 } from './ordered-buckets';
-import type { ViewDocument } from './projection';
+import type { ViewDocument } from '@cqrs/projection';
 
 /** A bucket splits when it would hold more than this many views. */
 export const MAX_BUCKET_SIZE = 128;

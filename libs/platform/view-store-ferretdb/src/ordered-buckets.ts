@@ -7,8 +7,10 @@
  * Buckets split when they grow past a bound, so a page costs the same at any catalog size.
  */
 
-/** A sort key: the value, then the view id to break ties. */
-export type OrderKey = readonly [string | number, string];
+import { compareKeys, type OrderKey } from '@cqrs/projection';
+
+export type { OrderKey, OrderPosition } from '@cqrs/projection';
+export { compareKeys, isBeyond } from '@cqrs/projection';
 
 export interface BucketedOrder<View> {
   /** Names the order's directory document. */
@@ -34,28 +36,12 @@ export interface BucketDirectory {
   readonly buckets: readonly BucketEntry[];
 }
 
-/** A position in an order: strictly after `key`, or from it on when `inclusive`. */
-export interface OrderPosition {
-  readonly key: OrderKey;
-  readonly inclusive?: boolean;
-}
-
 export function directoriesCollection(viewsCollection: string): string {
   return `${viewsCollection}_buckets`;
 }
 
 export function initialDirectory(order: { readonly name: string }): BucketDirectory {
   return { _id: order.name, revision: 0, buckets: [{ id: `${order.name}.0`, low: null }] };
-}
-
-export function compareKeys(a: OrderKey, b: OrderKey): number {
-  const [av, aid] = a;
-  const [bv, bid] = b;
-  if (av !== bv) {
-    if (typeof av === 'number' && typeof bv === 'number') return av - bv;
-    return String(av) < String(bv) ? -1 : 1;
-  }
-  return aid === bid ? 0 : aid < bid ? -1 : 1;
 }
 
 /** The index of the bucket a key falls in: the last one whose low is at or below it. */
@@ -75,11 +61,4 @@ export function inBucket(directory: BucketDirectory, index: number, key: OrderKe
   const low = directory.buckets[index]?.low ?? null;
   const next = directory.buckets[index + 1]?.low ?? null;
   return (low === null || compareKeys(low, key) <= 0) && (next === null || compareKeys(key, next) < 0);
-}
-
-/** Whether a key lies beyond a position in the direction of travel. */
-export function isBeyond(key: OrderKey, position: OrderPosition | undefined, descending: boolean): boolean {
-  if (position === undefined) return true;
-  const c = compareKeys(key, position.key) * (descending ? -1 : 1);
-  return position.inclusive === true ? c >= 0 : c > 0;
 }
