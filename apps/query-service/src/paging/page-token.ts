@@ -6,7 +6,7 @@ export interface PageCursor {
   readonly query: string;
   readonly key: string | number;
   readonly id: string;
-  /** The page starts at this key rather than after it (a scan that stopped at a bucket boundary). */
+  /** The page starts at this key rather than after it (a read that stopped at its budget, where it would have gone on). */
   readonly inclusive?: boolean;
 }
 

@@ -1,6 +1,7 @@
 import { catalogV1, commonV1 } from '@cqrs/contracts';
 import { applyProductEvent, parkedProduct, toProductView, type ProductViewDocument } from './product-view';
 import { productsProjection } from './products.projection';
+import { projectionSpec } from '@cqrs/projection/testing';
 
 const productId = '5f0e7d1c-0000-4000-8000-000000000001';
 const t = (minute: number) => new Date(Date.UTC(2026, 10, 24, 12, minute));
@@ -34,9 +35,8 @@ const created = () =>
     0,
   );
 
-function given(...envelopes: commonV1.EventEnvelope[]): ProductViewDocument | undefined {
-  return envelopes.reduce<ProductViewDocument | undefined>((view, e) => applyProductEvent(view, e), undefined);
-}
+const spec = projectionSpec(productsProjection);
+const given = (...envelopes: commonV1.EventEnvelope[]): ProductViewDocument | undefined => spec(envelopes).view();
 
 beforeEach(() => (version = 0));
 
@@ -60,15 +60,15 @@ describe('product view', () => {
   });
 
   it('ProductDetailsUpdated → only the given fields change; tokens follow', () => {
-    const view = given(
-      created(),
+    const when = spec([created()]).when(
       envelope(
         'catalog.v1.ProductDetailsUpdated',
         catalogV1.ProductDetailsUpdated.encode({ productId, description: 'Caramel top' }).finish(),
         5,
       ),
     );
-    expect(view).toMatchObject({ name: 'Crème Brûlée', description: 'Caramel top', updatedAt: t(5), createdAt: t(0), version: 2 });
+    when.then({ name: 'Crème Brûlée', description: 'Caramel top', updatedAt: t(5), createdAt: t(0), version: 2 });
+    const view = when.view();
     expect(view?.tokens).toContain('caramel');
     expect(view?.tokens).not.toContain('vanilla');
   });

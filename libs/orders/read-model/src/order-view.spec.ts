@@ -1,6 +1,7 @@
 import { catalogV1, commonV1, ordersV1 } from '@cqrs/contracts';
 import { applyOrderEvent, toOrderView, type OrderViewDocument } from './order-view';
 import { ordersProjection } from './orders.projection';
+import { projectionSpec } from '@cqrs/projection/testing';
 
 const orderId = '3c2b1a09-0000-4000-8000-000000000001';
 const espresso = '5f0e7d1c-0000-4000-8000-000000000001';
@@ -45,8 +46,8 @@ const pricedLines = [
 const reserved = reservation(1, 'StockReserved', catalogV1.StockReserved.encode({ orderId, lines: pricedLines }).finish(), 1);
 const confirmed = order(2, 'OrderConfirmed', ordersV1.OrderConfirmed.encode({ orderId, lines: pricedLines, total: eur(1150) }).finish(), 1);
 
-const fold = (...envelopes: commonV1.EventEnvelope[]) =>
-  envelopes.reduce<OrderViewDocument | undefined>((view, e) => applyOrderEvent(view, e) ?? view, undefined);
+const spec = projectionSpec(ordersProjection);
+const fold = (...envelopes: commonV1.EventEnvelope[]): OrderViewDocument | undefined => spec(envelopes).view();
 
 describe('order view', () => {
   it('is the same whichever source arrives first: lines priced as the catalog reserved them, status from the order', () => {

@@ -32,9 +32,8 @@ export const mongoEnv = {
   MONGODB_URL: urlVar('mongodb://127.0.0.1:27017', ['mongodb', 'mongodb+srv']),
   MONGODB_DATABASE: nameVar('cqrs_views'),
   /**
-   * Most connections (so most requests in flight) to the view store. Kept small: FerretDB v1 takes a
-   * second PostgreSQL connection inside each update, and deadlocks when its whole pool is taken by
-   * updates waiting for one.
+   * Most connections (so most requests in flight) to the view store. Kept small: the local view
+   * store deadlocks when updates in flight take its whole backend pool (see the README).
    */
   MONGODB_MAX_POOL_SIZE: intVar(10, 1, 500),
 };

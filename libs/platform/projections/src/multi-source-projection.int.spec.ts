@@ -101,7 +101,7 @@ describe.each(VIEW_STORE_ENGINES_UNDER_TEST)(
       expect(again.gaps.get(id)).toEqual({ have: 2, waiting: 4 });
     });
 
-    // Needs a compare-and-set that two racing writers cannot both win (not the local server's, without the ferretdb-v1 engine's read-back).
+    // Needs a compare-and-set that two racing writers cannot both win: the engine's own, or the server's where it is atomic.
     (atomicCompareAndSet ? it : it.skip)(
       'two writers, one per source, racing on the same views: every event takes effect exactly once',
       async () => {

@@ -59,7 +59,7 @@ function readingStale(store: ViewStore, stale: CounterView): ViewStore {
   };
 }
 
-describe.each(VIEW_STORE_ENGINES_UNDER_TEST)('ProjectionApplier, $engine engine on FerretDB', ({ engine, open }) => {
+describe.each(VIEW_STORE_ENGINES_UNDER_TEST)('ProjectionApplier, $engine engine on the local view store', ({ engine, open }) => {
   let store: ViewStore;
   let collection: string;
   beforeAll(async () => {

@@ -8,7 +8,7 @@ describe('view database', () => {
 
   afterAll(() => isolated.cleanup());
 
-  it('reaches FerretDB and uses the configured database', async () => {
+  it('reaches the view store and uses the configured database', async () => {
     const views = createViewDatabase({ MONGODB_URL: LOCAL_URLS.MONGODB_URL, MONGODB_DATABASE: isolated.runId });
     try {
       await expect(mongoProbe(views).check()).resolves.toBeUndefined();
