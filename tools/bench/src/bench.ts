@@ -17,6 +17,7 @@ import { projectorCatchUp, projectorDrained, rebuild } from './catch-up';
 import { round, type Figure, type Report, type ResourceUse } from './figures';
 import { writeReport } from './report';
 import { ResourceMeter } from './resources';
+import { engineComparison } from './engines';
 import { queryScaling } from './query-scaling';
 import { commandThroughput, queries, seedProducts, visibility } from './scenarios';
 import { exitWhenDone } from './exit-when-done';
@@ -168,6 +169,8 @@ async function main(mode: string, outDir: string, only: string | undefined): Pro
     );
     figures.push(...queryFigures.map((f) => (f.name.startsWith('GetProduct') ? withRatio(f, finds, '≥ 0.6') : f)));
     figures.push(...(await scenario('query scaling', () => queryScaling(isolated.env, sizes.scaling, 8, sizes.scalingDurationS, log))));
+    const comparison = { catchUpEvents: Math.min(sizes.catchUpEvents, 2_000), concurrency: 8, durationS: sizes.scalingDurationS };
+    figures.push(...(await scenario('engines', () => engineComparison(stack as CatalogStack, isolated.env, seeded.ids, comparison, log))));
 
     const report: Report = {
       mode,

@@ -69,7 +69,7 @@ export async function queryScaling(
   }
 }
 
-async function queriesAt(
+export async function queriesAt(
   queries: catalogV1.QueryServiceClient,
   address: string,
   size: string,
