@@ -5,7 +5,7 @@ import type { ViewStore } from '@cqrs/projection';
 import { ProjectionApplier, ViewCatalog } from '@cqrs/projections';
 import { isolatedEnvironment, LOCAL_URLS, productCreatedEvent } from '@cqrs/testing';
 import { mongoViewStore } from '@cqrs/view-store';
-import { ferretDbV1ViewStore } from '@cqrs/view-store-ferretdb';
+import { ferretDbV1ViewStore, WRITE_CHUNK_SIZE } from '@cqrs/view-store-ferretdb';
 import { ProductQueries, type Page } from './product-queries';
 
 jest.setTimeout(180_000);
@@ -27,9 +27,9 @@ const created = (i: number) =>
 const ENGINES = [
   {
     engine: 'mongodb',
-    store: (db: Db): ViewStore => mongoViewStore(db),
-    searchStores: (db: Db) => [mongoViewStore(db)],
-    sparse: (db: Db) => mongoViewStore(db, { maxReadPerCall: 20 }),
+    store: (db: Db): ViewStore => mongoViewStore(db, { maxWritesPerCommand: WRITE_CHUNK_SIZE }),
+    searchStores: (db: Db) => [mongoViewStore(db, { maxWritesPerCommand: WRITE_CHUNK_SIZE })],
+    sparse: (db: Db) => mongoViewStore(db, { maxReadPerCall: 20, maxWritesPerCommand: WRITE_CHUNK_SIZE }),
   },
   {
     engine: 'ferretdb-v1',

@@ -1,7 +1,7 @@
 import type { Db } from 'mongodb';
 import type { ViewStore } from '@cqrs/projection';
 import { mongoViewStore } from '@cqrs/view-store';
-import { ferretDbV1ViewStore } from '@cqrs/view-store-ferretdb';
+import { ferretDbV1ViewStore, WRITE_CHUNK_SIZE } from '@cqrs/view-store-ferretdb';
 
 export interface EngineUnderTest {
   readonly engine: 'mongodb' | 'ferretdb-v1';
@@ -16,6 +16,7 @@ export interface EngineUnderTest {
 
 /** Both view-store engines, for correctness suites that run against each (describe.each) on the local FerretDB. */
 export const VIEW_STORE_ENGINES_UNDER_TEST: readonly EngineUnderTest[] = [
-  { engine: 'mongodb', open: (db) => mongoViewStore(db), atomicCompareAndSet: false },
+  // Small write commands, as selectViewStore gives the mongodb engine on FerretDB v1 (the local server).
+  { engine: 'mongodb', open: (db) => mongoViewStore(db, { maxWritesPerCommand: WRITE_CHUNK_SIZE }), atomicCompareAndSet: false },
   { engine: 'ferretdb-v1', open: (db) => ferretDbV1ViewStore(db), atomicCompareAndSet: true },
 ];

@@ -10,6 +10,7 @@ import type {
   ViewWrite,
   WriteGuard,
 } from '@cqrs/projection';
+import { WRITE_CHUNK_SIZE } from './chunked-bulk-write';
 import { ferretDbV1ViewStore, type FerretDbViewStoreOptions } from './ferretdb-view-store';
 
 export const VIEW_STORE_ENGINES = ['auto', 'mongodb', 'ferretdb-v1'] as const;
@@ -31,19 +32,25 @@ export async function detectEngine(db: Db): Promise<'mongodb' | 'ferretdb-v1'> {
 export interface SelectViewStoreOptions {
   readonly engine?: ViewStoreEngineChoice;
   /** The plain MongoDB engine (in @cqrs/view-store). */
-  readonly mongodb: (db: Db) => ViewStore;
+  readonly mongodb: (db: Db, options: { readonly maxWritesPerCommand?: number }) => ViewStore;
   readonly ferretdb?: FerretDbViewStoreOptions;
 }
 
+/** The mongodb engine for a server: on FerretDB v1 its writes go in small commands, as more updates in one than FerretDB's pool has connections never end. */
+export function mongodbEngineFor(server: 'mongodb' | 'ferretdb-v1', db: Db, options: SelectViewStoreOptions): ViewStore {
+  return options.mongodb(db, server === 'ferretdb-v1' ? { maxWritesPerCommand: WRITE_CHUNK_SIZE } : {});
+}
+
 /**
- * The view store for a deployment: the engine named, or (auto) the one the server calls for,
- * asked on first use so an app starts while the view store is down; a failed question is asked again.
+ * The view store for a deployment: the engine named, or (auto) the one the server calls for. The
+ * server is asked on first use, so an app starts while the view store is down; a failed question
+ * is asked again.
  */
 export function selectViewStore(db: Db, options: SelectViewStoreOptions): ViewStore {
-  const make = (engine: 'mongodb' | 'ferretdb-v1') =>
-    engine === 'mongodb' ? options.mongodb(db) : ferretDbV1ViewStore(db, options.ferretdb);
   const choice = options.engine ?? 'auto';
-  if (choice !== 'auto') return make(choice);
+  if (choice === 'ferretdb-v1') return ferretDbV1ViewStore(db, options.ferretdb);
+  const make = (server: 'mongodb' | 'ferretdb-v1') =>
+    choice === 'auto' && server === 'ferretdb-v1' ? ferretDbV1ViewStore(db, options.ferretdb) : mongodbEngineFor(server, db, options);
   let selected: Promise<ViewStore> | undefined;
   const store = () => {
     selected ??= detectEngine(db).then(make, (err: unknown) => {
@@ -54,7 +61,7 @@ export function selectViewStore(db: Db, options: SelectViewStoreOptions): ViewSt
   };
   return {
     get engine() {
-      return 'auto';
+      return choice;
     },
     collection: <View extends ViewDocument>(spec: ViewSpec<View>, name?: string) => lazyCollection(spec, name, store),
   };

@@ -31,6 +31,8 @@ const asView = <View extends ViewDocument>(doc: Document): View => doc as ViewDo
 export interface MongoViewStoreOptions {
   /** Most views one list call reads before it answers a short page with a token to go on (sparse filters). */
   readonly maxReadPerCall?: number;
+  /** Most statements per write command (unlimited by default: MongoDB splits large batches itself). */
+  readonly maxWritesPerCommand?: number;
 }
 
 /**
@@ -43,7 +45,7 @@ export function mongoViewStore(db: Db, options: MongoViewStoreOptions = {}): Vie
   return {
     engine: 'mongodb',
     collection: <View extends ViewDocument>(spec: ViewSpec<View>, name?: string) =>
-      new MongoViewCollection<View>(db.collection<StoredView>(name ?? spec.collection), spec, options.maxReadPerCall ?? MAX_READ),
+      new MongoViewCollection<View>(db.collection<StoredView>(name ?? spec.collection), spec, options),
   };
 }
 
@@ -51,7 +53,7 @@ class MongoViewCollection<View extends ViewDocument> implements ViewCollection<V
   constructor(
     private readonly views: Collection<StoredView>,
     private readonly spec: ViewSpec<View>,
-    private readonly maxRead: number,
+    private readonly options: MongoViewStoreOptions,
   ) {}
 
   get name(): string {
@@ -93,17 +95,20 @@ class MongoViewCollection<View extends ViewDocument> implements ViewCollection<V
       };
     });
     const replaces = writes.filter((w) => w.current !== undefined).length;
-    let failed = new Set<number>();
-    let matched: number;
-    try {
-      matched = (await this.views.bulkWrite(operations, { ordered: false })).matchedCount;
-    } catch (err) {
-      if (!(err instanceof MongoBulkWriteError) || err.writeErrors === undefined) throw err;
-      const errors = Array.isArray(err.writeErrors) ? err.writeErrors : [err.writeErrors];
-      // Only a duplicate id (a racing insert of the same new view) is a lost race; anything else is a failure.
-      if (errors.some((e) => e.code !== 11000)) throw err;
-      failed = new Set(errors.map((e) => e.index));
-      matched = err.result.matchedCount;
+    const failed = new Set<number>();
+    let matched = 0;
+    const size = this.options.maxWritesPerCommand ?? operations.length;
+    for (let start = 0; start < operations.length; start += size) {
+      try {
+        matched += (await this.views.bulkWrite(operations.slice(start, start + size), { ordered: false })).matchedCount;
+      } catch (err) {
+        if (!(err instanceof MongoBulkWriteError) || err.writeErrors === undefined) throw err;
+        const errors = Array.isArray(err.writeErrors) ? err.writeErrors : [err.writeErrors];
+        // Only a duplicate id (a racing insert of the same new view) is a lost race; anything else is a failure.
+        if (errors.some((e) => e.code !== 11000)) throw err;
+        for (const e of errors) failed.add(start + e.index);
+        matched += err.result.matchedCount;
+      }
     }
     // The bulk result counts matches, it does not name them: when one replace lost, all of them are
     // reported unwritten, so their events come back and are then seen as duplicates where they landed.
@@ -151,7 +156,7 @@ class MongoViewCollection<View extends ViewDocument> implements ViewCollection<V
       const lastKey = order.key(asView<View>(last));
       if (lastKey === undefined) return { views };
       after = { key: lastKey };
-      if (read >= this.maxRead && views.length < request.want) return { views, resume: after };
+      if (read >= (this.options.maxReadPerCall ?? MAX_READ) && views.length < request.want) return { views, resume: after };
     }
     return { views };
   }
