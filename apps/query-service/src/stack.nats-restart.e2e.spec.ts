@@ -36,8 +36,15 @@ describe('the stack across a NATS restart', () => {
 
   const apps = () => [stack.commandService, stack.projector, stack.queryService];
 
-  it('resumes relay, projector, reactions and read-your-writes, and health says so', async () => {
+  it('resumes relay, projector, reactions, read-your-writes and watches, and health says so', async () => {
     const orders = orderFlows(stack);
+    const productId = await orders.createProduct('Clafoutis', 5);
+    await eventually(async () => expect((await orders.product(productId)).response?.product?.version).toBe(1));
+    const watched: number[] = [];
+    const watch = stack.queries.watchProduct(catalogV1.WatchProductRequest.fromPartial({ productId }));
+    watch.on('data', (message: catalogV1.WatchProductResponse) => watched.push(message.product?.version ?? 0));
+    watch.on('error', () => undefined);
+    await eventually(() => expect(watched).toEqual([1]));
     const flow = await startCommandFlow(stack.commands, { pauseMs: 5 });
     await new Promise((resolve) => setTimeout(resolve, 1_000));
 
@@ -63,8 +70,8 @@ describe('the stack across a NATS restart', () => {
     const caughtUp = Date.now() - restarted;
     expect(caughtUp).toBeLessThan(4_000);
 
-    // Read-your-writes is woken by the projector's notification, well before its longest wait.
-    const productId = await orders.createProduct('Clafoutis', 5);
+    // Read-your-writes is woken by the projector's notification, well before its longest wait, and
+    // the watch opened before the outage sees the change.
     const adjusted = await unaryCall(
       stack.commands.adjustProductStock.bind(stack.commands),
       catalogV1.AdjustProductStockRequest.fromPartial({ productId, delta: 1, reason: 'after' }),
@@ -73,6 +80,8 @@ describe('the stack across a NATS restart', () => {
     const read = await orders.product(productId, adjusted.response?.ack?.consistencyToken);
     expect(read.response?.product?.version).toBe(2);
     expect(Date.now() - asked).toBeLessThan(3_000);
+    await eventually(() => expect(watched).toEqual([1, 2]));
+    watch.cancel();
 
     // The reactions consume again: an order placed now is confirmed.
     const placed = await orders.placed([[productId, 2]]);
