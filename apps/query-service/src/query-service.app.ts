@@ -46,7 +46,7 @@ export async function startQueryService(config: QueryServiceConfig, logger: Logg
         }),
       },
     ],
-    probes: [mongoProbe(views), natsProbe(nats)],
+    probes: [mongoProbe(views, { logger }), natsProbe(nats)],
     beforeDrain: () => changes.close(),
     onShutdown: [() => nats.close(), () => views.close()],
   });
