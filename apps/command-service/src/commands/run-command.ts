@@ -20,5 +20,5 @@ export async function runCommand<State, Command, Event, Req extends CommandReque
     metadata: eventMetadataOf(request.requestId, context),
     now: new Date(),
   });
-  return { ack: toCommandAck(result) };
+  return { ack: toCommandAck(aggregate.streamType, result) };
 }

@@ -1,5 +1,7 @@
+import { commonV1, encodeConsistencyToken } from '@cqrs/contracts';
+import { ValidationError } from '@cqrs/errors';
 import type { RequestContext } from '@cqrs/grpc-kit';
-import { readWhenCaughtUp, waitForView } from './read-consistency';
+import { readWhenCaughtUp, requirementOf, waitForView } from './read-consistency';
 import type { ViewChanges } from './view-changes';
 
 /** A stand-in for the core NATS notifications: the test decides when a notification arrives. */
@@ -102,5 +104,35 @@ describe('readWhenCaughtUp', () => {
       version: 5,
     });
     expect(reads).toHaveLength(1);
+  });
+});
+
+describe('requirementOf', () => {
+  const ID = '1b9d6bcd-bbfd-4b2d-9b5d-ab8dfbbd4bed';
+  const token = (streamType: string, version: number) =>
+    encodeConsistencyToken({ streamId: `${streamType}-${ID}`, streamType, aggregateId: ID, version, position: 1 });
+
+  it("takes the aggregate and version from the token's parts", () => {
+    expect(requirementOf({ consistencyToken: token('orders.order', 4), minVersion: 0 }, 'orders.order')).toEqual({
+      aggregateId: ID,
+      version: 4,
+    });
+  });
+
+  it('still reads a token that names only the stream id', () => {
+    const old = Buffer.from(
+      commonV1.ConsistencyToken.encode({
+        streamId: `orders.order-${ID}`,
+        version: 2,
+        position: 1,
+        streamType: '',
+        aggregateId: '',
+      }).finish(),
+    ).toString('base64url');
+    expect(requirementOf({ consistencyToken: old, minVersion: 0 }, 'orders.order')).toEqual({ aggregateId: ID, version: 2 });
+  });
+
+  it("refuses another context's token", () => {
+    expect(() => requirementOf({ consistencyToken: token('catalog.product', 4), minVersion: 0 }, 'orders.order')).toThrow(ValidationError);
   });
 });

@@ -23,13 +23,12 @@ export function requirementOf(
   if (consistency === undefined) return undefined;
   if (consistency.consistencyToken !== '') {
     const token = decodeConsistencyToken(consistency.consistencyToken);
-    const prefix = `${streamType}-`;
-    if (token === undefined || !token.streamId.startsWith(prefix)) {
+    if (token?.streamType !== streamType) {
       throw new ValidationError([
         { field: 'consistency.consistency_token', description: 'is not a token from a command acknowledgement of this service' },
       ]);
     }
-    return { aggregateId: token.streamId.slice(prefix.length), version: Math.max(token.version, consistency.minVersion) };
+    return { aggregateId: token.aggregateId, version: Math.max(token.version, consistency.minVersion) };
   }
   if (consistency.minVersion < 0) throw new ValidationError([{ field: 'consistency.min_version', description: 'must be zero or more' }]);
   if (consistency.minVersion === 0) return undefined;
