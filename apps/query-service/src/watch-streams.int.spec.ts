@@ -6,7 +6,8 @@ import { loadConfig } from '@cqrs/config';
 import { catalogV1, ordersV1, viewChangedSubject } from '@cqrs/contracts';
 import { createLogger } from '@cqrs/logging';
 import { ProjectionApplier } from '@cqrs/projections';
-import { eventually, isolatedEnvironment, productCreatedEvent, unaryCall } from '@cqrs/testing';
+import { eventually, isolatedEnvironment, unaryCall } from '@cqrs/testing';
+import { productCreatedEvent } from '@cqrs/catalog-read-model/testing';
 import { startQueryService, type RunningQueryService } from './query-service.app';
 import { queryServiceEnv } from './query-service.config';
 

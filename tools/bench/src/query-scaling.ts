@@ -3,7 +3,8 @@ import { MongoClient } from 'mongodb';
 import { catalogV1 } from '@cqrs/contracts';
 import { productsProjection } from '@cqrs/catalog-read-model';
 import { ProjectionApplier } from '@cqrs/projections';
-import { productCreatedEvent, startApp, unaryCall } from '@cqrs/testing';
+import { startApp, unaryCall } from '@cqrs/testing';
+import { productCreatedEvent } from '@cqrs/catalog-read-model/testing';
 import { round, type Figure } from './figures';
 import { ghz } from './ghz';
 

@@ -2,7 +2,8 @@ import { MongoClient, type Db } from 'mongodb';
 import { catalogV1 } from '@cqrs/contracts';
 import { productsProjection, queryTokens, type ProductViewDocument } from '@cqrs/catalog-read-model';
 import { ProjectionApplier, ViewCatalog } from '@cqrs/projections';
-import { isolatedEnvironment, LOCAL_URLS, productCreatedEvent } from '@cqrs/testing';
+import { isolatedEnvironment, LOCAL_URLS } from '@cqrs/testing';
+import { productCreatedEvent } from '@cqrs/catalog-read-model/testing';
 import { ProductQueries, type Page } from './product-queries';
 
 jest.setTimeout(180_000);
