@@ -4,7 +4,6 @@ import {
   eventually,
   isolatedEnvironment,
   nonJsonLines,
-  orderFlows,
   startCatalogStack,
   startCommandFlow,
   startPrivateNats,
@@ -13,6 +12,7 @@ import {
   type IsolatedEnvironment,
   type PrivateNats,
 } from '@cqrs/testing';
+import { orderFlows } from '@cqrs/orders-testing';
 
 jest.setTimeout(180_000);
 
