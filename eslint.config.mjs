@@ -37,8 +37,9 @@ function boundaries({ tests }) {
       { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts', ...testing] },
       { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util', ...testing] },
       {
+        // A context's testing lib builds on the platform's (app processes, calls through the clients).
         sourceTag: 'type:testing',
-        onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:read-model', 'type:infra', 'type:util'],
+        onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:read-model', 'type:infra', 'type:util', 'type:testing'],
       },
       {
         sourceTag: 'type:tool',

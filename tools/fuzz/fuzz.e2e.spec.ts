@@ -5,11 +5,11 @@ import {
   eventually,
   isolatedEnvironment,
   LOCAL_URLS,
-  orderFlows,
   startCatalogStack,
   type CatalogStack,
   type IsolatedEnvironment,
 } from '@cqrs/testing';
+import { orderFlows } from '@cqrs/orders-testing';
 import { contractMethods, fuzzCases, seededRandom, type FuzzCase } from './fuzz-requests';
 import { rawClient, rawServerStream, rawUnary, type RawOutcome } from './raw-grpc-client';
 

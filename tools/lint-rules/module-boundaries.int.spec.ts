@@ -68,6 +68,22 @@ describe('module boundaries', () => {
     expect(errors.length).toBeGreaterThan(0);
   });
 
+  it("fails when a context's testing lib uses another context", async () => {
+    const errors = await boundaryErrors(
+      'libs/orders/testing/src/probe.ts',
+      "import { productCreatedEvent } from '@cqrs/catalog-read-model/testing';\nexport const x = productCreatedEvent;\n",
+    );
+    expect(errors).toEqual([
+      expect.stringContaining('"scope:orders" can only depend on libs tagged with "scope:orders", "scope:platform"'),
+    ]);
+  });
+
+  it("allows a context's testing lib to build on the platform testing lib", async () => {
+    expect(
+      await boundaryErrors('libs/orders/testing/src/probe.ts', "import { unaryCall } from '@cqrs/testing';\nexport const x = unaryCall;\n"),
+    ).toEqual([]);
+  });
+
   it('allows an app to use platform libs of its side', async () => {
     expect(
       await boundaryErrors(

@@ -2,15 +2,8 @@ import { MongoClient } from 'mongodb';
 import { ordersV1 } from '@cqrs/contracts';
 import { ordersProjection } from '@cqrs/orders-read-model';
 import { bucketed } from '@cqrs/view-store-ferretdb';
-import {
-  eventually,
-  isolatedEnvironment,
-  orderFlows,
-  startCatalogStack,
-  unaryCall,
-  type CatalogStack,
-  type IsolatedEnvironment,
-} from '@cqrs/testing';
+import { eventually, isolatedEnvironment, startCatalogStack, unaryCall, type CatalogStack, type IsolatedEnvironment } from '@cqrs/testing';
+import { orderFlows } from '@cqrs/orders-testing';
 import { runOps } from './run-ops';
 
 jest.setTimeout(300_000);

@@ -59,7 +59,8 @@ describe('CommandService through the generated client', () => {
     expect(ack?.version).toBe(1);
     expect(ack?.aggregateId).toMatch(/^[0-9a-f-]{36}$/);
     expect(decodeConsistencyToken(ack?.consistencyToken ?? '')).toMatchObject({
-      streamId: `catalog.product-${ack?.aggregateId}`,
+      streamType: 'catalog.product',
+      aggregateId: ack?.aggregateId,
       version: 1,
     });
   });

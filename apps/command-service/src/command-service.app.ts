@@ -46,6 +46,7 @@ export async function startCommandService(config: CommandServiceConfig, logger: 
     new SnapshotStore(mysql),
   );
   relay.start();
+  nats.onReconnect(() => relay.publisherAvailable());
   const republish = nats.ready.then((nc) =>
     startRepublishResponder(nc, store, publisher, config.NATS_SUBJECT_PREFIX, logger.child({ component: 'republish' })),
   );

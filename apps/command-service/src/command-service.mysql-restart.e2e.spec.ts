@@ -6,7 +6,6 @@ import {
   eventually,
   isolatedEnvironment,
   nonJsonLines,
-  orderFlows,
   startCatalogStack,
   startCommandFlow,
   startPrivateMariaDb,
@@ -14,6 +13,7 @@ import {
   type IsolatedEnvironment,
   type PrivateMariaDb,
 } from '@cqrs/testing';
+import { orderFlows } from '@cqrs/orders-testing';
 
 jest.setTimeout(180_000);
 

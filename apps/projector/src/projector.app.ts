@@ -54,7 +54,7 @@ export async function startProjector(config: ProjectorConfig, logger: Logger): P
     config,
     logger,
     services: [],
-    probes: [mongoProbe(views), natsProbe(nats)],
+    probes: [mongoProbe(views, { logger }), natsProbe(nats)],
     onShutdown: [
       async () => void (await Promise.all(running.map((projector) => projector.stop()))),
       () => nats.close(),

@@ -14,7 +14,7 @@ import { ordersQueryHandlers } from './orders/orders-query.handlers';
 import type { QueryServiceConfig } from './query-service.config';
 
 export interface RunningQueryService extends RunningGrpcServer {
-  /** What watch streams and read-your-writes waits hold now: open streams, their reads, and view-change listeners. */
+  /** What watch streams and read-your-writes waits hold now: open streams, their reads, and view-change subscriptions. */
   watchStats(): WatchStreamStats & { readonly listeners: number };
 }
 
@@ -48,7 +48,7 @@ export async function startQueryService(config: QueryServiceConfig, logger: Logg
         }),
       },
     ],
-    probes: [mongoProbe(views), natsProbe(nats)],
+    probes: [mongoProbe(views, { logger }), natsProbe(nats)],
     beforeDrain: () => changes.close(),
     onShutdown: [() => nats.close(), () => views.close()],
   });
@@ -56,6 +56,6 @@ export async function startQueryService(config: QueryServiceConfig, logger: Logg
     port: server.port,
     health: server.health,
     shutdown: () => server.shutdown(),
-    watchStats: () => ({ ...watches.stats, listeners: changes.listenerCount }),
+    watchStats: () => ({ ...watches.stats, listeners: changes.subscriptionCount }),
   };
 }

@@ -8,7 +8,8 @@ import { createLogger } from '@cqrs/logging';
 import { ProjectionApplier } from '@cqrs/projections';
 import { mongoViewStore } from '@cqrs/view-store';
 import { selectViewStore } from '@cqrs/view-store-ferretdb';
-import { eventually, isolatedEnvironment, productCreatedEvent, unaryCall } from '@cqrs/testing';
+import { eventually, isolatedEnvironment, unaryCall } from '@cqrs/testing';
+import { productCreatedEvent } from '@cqrs/catalog-read-model/testing';
 import { startQueryService, type RunningQueryService } from './query-service.app';
 import { queryServiceEnv } from './query-service.config';
 

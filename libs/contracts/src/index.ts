@@ -6,6 +6,7 @@ export * as healthV1 from './generated/health/v1/health';
 export { contractRegistry } from './contract-registry';
 export { contractFileDescriptors } from './file-descriptors';
 export { decodeConsistencyToken, encodeConsistencyToken } from './consistency-token';
+export type { ConsistencyTokenParts } from './consistency-token';
 export {
   allViewChangedSubjects,
   eventStreamName,

@@ -5,7 +5,8 @@ import { productsProjection } from '@cqrs/catalog-read-model';
 import { ProjectionApplier } from '@cqrs/projections';
 import { mongoViewStore } from '@cqrs/view-store';
 import { selectViewStore, type ViewStoreEngineChoice } from '@cqrs/view-store-ferretdb';
-import { productCreatedEvent, startApp, unaryCall } from '@cqrs/testing';
+import { startApp, unaryCall } from '@cqrs/testing';
+import { productCreatedEvent } from '@cqrs/catalog-read-model/testing';
 import { round, type Figure } from './figures';
 import { ghz } from './ghz';
 

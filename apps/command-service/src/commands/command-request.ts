@@ -70,10 +70,8 @@ export function eventMetadataOf(requestId: string, context: RequestContext): Eve
   };
 }
 
-export function toCommandAck(result: AppendResult): commonV1.CommandAck {
-  return {
-    aggregateId: result.aggregateId,
-    version: result.version,
-    consistencyToken: encodeConsistencyToken({ streamId: result.streamId, version: result.version, position: result.position }),
-  };
+/** The acknowledgement of a write to a stream of `streamType`; its token carries the write's parts. */
+export function toCommandAck(streamType: string, result: AppendResult): commonV1.CommandAck {
+  const { streamId, aggregateId, version, position } = result;
+  return { aggregateId, version, consistencyToken: encodeConsistencyToken({ streamId, streamType, aggregateId, version, position }) };
 }

@@ -3,13 +3,13 @@ import { catalogV1, ordersV1 } from '@cqrs/contracts';
 import {
   eventually,
   isolatedEnvironment,
-  orderFlows,
   startApp,
   startCatalogStack,
   type AppProcess,
   type CatalogStack,
   type IsolatedEnvironment,
 } from '@cqrs/testing';
+import { orderFlows } from '@cqrs/orders-testing';
 import { createMysql } from '@cqrs/write-store';
 
 jest.setTimeout(300_000);

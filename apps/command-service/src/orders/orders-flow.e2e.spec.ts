@@ -1,15 +1,8 @@
 import { status as Status, type ClientReadableStream } from '@grpc/grpc-js';
 import { catalogV1, ordersV1 } from '@cqrs/contracts';
 import { errorInfoOf, fieldViolationsOf } from '@cqrs/grpc-kit';
-import {
-  eventually,
-  isolatedEnvironment,
-  orderFlows,
-  startCatalogStack,
-  unaryCall,
-  type CatalogStack,
-  type IsolatedEnvironment,
-} from '@cqrs/testing';
+import { eventually, isolatedEnvironment, startCatalogStack, unaryCall, type CatalogStack, type IsolatedEnvironment } from '@cqrs/testing';
+import { orderFlows } from '@cqrs/orders-testing';
 
 jest.setTimeout(180_000);
 

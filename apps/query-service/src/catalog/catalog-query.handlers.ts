@@ -70,22 +70,13 @@ export function catalogQueryHandlers(
       checkProductId(request.productId);
       const productId = request.productId.toLowerCase();
       await watches.run(async () => {
-        // Read again only after a notification that came since the last read began: a notice
-        // the view store does not show yet (a rebuild's catch-up, a notice ahead of the read)
-        // must not turn the stream into a loop of reads.
-        let notified = false;
-        let wake: () => void = () => undefined;
-        const stop = changes.listen(productId, () => {
-          notified = true;
-          wake();
-        });
-        // A client that goes away ends the wait, not only the next change.
-        const onAbort = () => wake();
-        context.signal.addEventListener('abort', onAbort, { once: true });
+        // Subscribed before the first read, so a change made during it is not lost. Each read
+        // follows a notification that came since the last read began: a notice the view store does
+        // not show yet (a rebuild's catch-up, a notice ahead of the read) cannot loop the stream.
+        const notifications = changes.subscribe({ streamType: STREAM_TYPE, aggregateId: productId }, context.signal);
         try {
           let sent = 0;
-          while (!context.signal.aborted && !changes.isClosed) {
-            notified = false;
+          do {
             const view = await watches.read(context.signal, () => queries.get(productId));
             if (view === undefined && sent === 0) throw new NotFoundError('product', productId);
             if (view !== undefined && view.version > sent) {
@@ -93,12 +84,9 @@ export function catalogQueryHandlers(
               await send({ product: toProductView(view), deleted: view.deleted });
               if (view.deleted) return;
             }
-            if (context.signal.aborted || changes.isClosed) return;
-            if (!notified) await new Promise<void>((resolve) => (wake = resolve));
-          }
+          } while (!(await notifications.next()).done);
         } finally {
-          stop();
-          context.signal.removeEventListener('abort', onAbort);
+          void notifications.return();
         }
       });
     }),

@@ -1,19 +1,13 @@
+import { commonV1, encodeConsistencyToken } from '@cqrs/contracts';
+import { ValidationError } from '@cqrs/errors';
 import type { RequestContext } from '@cqrs/grpc-kit';
-import { readWhenCaughtUp, waitForView } from './read-consistency';
-import type { ViewChanges } from './view-changes';
+import { readWhenCaughtUp, requirementOf, waitForView } from './read-consistency';
+import { fakeViewChanges } from './fake-view-changes';
 
-/** A stand-in for the core NATS notifications: the test decides when a notification arrives. */
+/** The test decides when a notification about product `a` arrives. */
 function fakeChanges() {
-  const listeners = new Set<(version: number) => void>();
-  const changes = {
-    live: true,
-    isClosed: false,
-    listen: (_id: string, listener: (version: number) => void) => {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-  };
-  return { changes: changes as unknown as ViewChanges, notify: (version: number) => listeners.forEach((l) => l(version)) };
+  const { changes, notify } = fakeViewChanges();
+  return { changes, notify: (version: number) => notify('catalog.product', 'a', version) };
 }
 
 function context(deadlineInMs: number): RequestContext {
@@ -35,13 +29,17 @@ describe('waitForView', () => {
       }
       return seen;
     };
-    await expect(waitForView({ aggregateId: 'a', version: 2 }, currentVersion, changes, context(30_000), 1_000)).resolves.toBeUndefined();
+    await expect(
+      waitForView({ streamType: 'catalog.product', aggregateId: 'a', version: 2 }, currentVersion, changes, context(30_000), 1_000),
+    ).resolves.toBeUndefined();
     expect(reads).toHaveLength(2);
   });
 
   it('answers FAILED_PRECONDITION with the current version when the deadline comes first', async () => {
     const { changes } = fakeChanges();
-    await expect(waitForView({ aggregateId: 'a', version: 5 }, async () => 3, changes, context(300), 10_000)).rejects.toMatchObject({
+    await expect(
+      waitForView({ streamType: 'catalog.product', aggregateId: 'a', version: 5 }, async () => 3, changes, context(300), 10_000),
+    ).rejects.toMatchObject({
       message: expect.stringContaining('is at version 3, not yet at 5'),
     });
   });
@@ -51,8 +49,24 @@ describe('waitForView', () => {
     let calls = 0;
     // No notification ever arrives, but the view catches up during the wait.
     await expect(
-      waitForView({ aggregateId: 'a', version: 2 }, async () => (++calls > 1 ? 2 : 1), changes, context(300), 10_000),
+      waitForView(
+        { streamType: 'catalog.product', aggregateId: 'a', version: 2 },
+        async () => (++calls > 1 ? 2 : 1),
+        changes,
+        context(300),
+        10_000,
+      ),
     ).resolves.toBeUndefined();
+  });
+  it('answers at once, saying so, when the notifications are down', async () => {
+    const { changes, disconnect } = fakeViewChanges();
+    disconnect();
+    const started = Date.now();
+    await expect(
+      waitForView({ streamType: 'catalog.product', aggregateId: 'a', version: 2 }, async () => 1, changes, context(30_000), 10_000),
+    ).rejects.toMatchObject({ metadata: expect.objectContaining({ notifications: 'down' }) });
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(changes.subscriptionCount).toBe(0);
   });
 });
 
@@ -67,7 +81,15 @@ describe('readWhenCaughtUp', () => {
     const { reads, read } = views([3]);
     const versionOfRequired = jest.fn(async () => 3);
     await expect(
-      readWhenCaughtUp({ aggregateId: 'a', version: 3 }, 'a', read, versionOfRequired, changes, context(30_000), 1_000),
+      readWhenCaughtUp(
+        { streamType: 'catalog.product', aggregateId: 'a', version: 3 },
+        'a',
+        read,
+        versionOfRequired,
+        changes,
+        context(30_000),
+        1_000,
+      ),
     ).resolves.toEqual({ id: 'a', version: 3 });
     expect(reads).toHaveLength(1);
     expect(versionOfRequired).not.toHaveBeenCalled();
@@ -76,7 +98,15 @@ describe('readWhenCaughtUp', () => {
   it('reads again after each notification until the view is there, and answers with that read', async () => {
     const { changes, notify } = fakeChanges();
     const { reads, read } = views([1, 2]);
-    const answer = readWhenCaughtUp({ aggregateId: 'a', version: 2 }, 'a', read, async () => 0, changes, context(30_000), 5_000);
+    const answer = readWhenCaughtUp(
+      { streamType: 'catalog.product', aggregateId: 'a', version: 2 },
+      'a',
+      read,
+      async () => 0,
+      changes,
+      context(30_000),
+      5_000,
+    );
     await new Promise((resolve) => setTimeout(resolve, 20));
     notify(2);
     await expect(answer).resolves.toEqual({ id: 'a', version: 2 });
@@ -88,7 +118,15 @@ describe('readWhenCaughtUp', () => {
     const { reads, read } = views([1]);
     const versionOfRequired = jest.fn(async () => 7);
     await expect(
-      readWhenCaughtUp({ aggregateId: 'b', version: 7 }, 'a', read, versionOfRequired, changes, context(30_000), 1_000),
+      readWhenCaughtUp(
+        { streamType: 'catalog.product', aggregateId: 'b', version: 7 },
+        'a',
+        read,
+        versionOfRequired,
+        changes,
+        context(30_000),
+        1_000,
+      ),
     ).resolves.toEqual({ id: 'a', version: 1 });
     expect(versionOfRequired).toHaveBeenCalledTimes(1);
     expect(reads).toHaveLength(1);
@@ -102,5 +140,40 @@ describe('readWhenCaughtUp', () => {
       version: 5,
     });
     expect(reads).toHaveLength(1);
+  });
+});
+
+describe('requirementOf', () => {
+  const ID = '1b9d6bcd-bbfd-4b2d-9b5d-ab8dfbbd4bed';
+  const token = (streamType: string, version: number) =>
+    encodeConsistencyToken({ streamId: `${streamType}-${ID}`, streamType, aggregateId: ID, version, position: 1 });
+
+  it("takes the aggregate and version from the token's parts", () => {
+    expect(requirementOf({ consistencyToken: token('orders.order', 4), minVersion: 0 }, 'orders.order')).toEqual({
+      streamType: 'orders.order',
+      aggregateId: ID,
+      version: 4,
+    });
+  });
+
+  it('still reads a token that names only the stream id', () => {
+    const old = Buffer.from(
+      commonV1.ConsistencyToken.encode({
+        streamId: `orders.order-${ID}`,
+        version: 2,
+        position: 1,
+        streamType: '',
+        aggregateId: '',
+      }).finish(),
+    ).toString('base64url');
+    expect(requirementOf({ consistencyToken: old, minVersion: 0 }, 'orders.order')).toEqual({
+      streamType: 'orders.order',
+      aggregateId: ID,
+      version: 2,
+    });
+  });
+
+  it("refuses another context's token", () => {
+    expect(() => requirementOf({ consistencyToken: token('catalog.product', 4), minVersion: 0 }, 'orders.order')).toThrow(ValidationError);
   });
 });

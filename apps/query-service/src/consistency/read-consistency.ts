@@ -7,6 +7,7 @@ const ANSWER_MARGIN_MS = 100;
 
 /** What a read must see: the view of `aggregateId` at `version` or later. */
 export interface ReadRequirement {
+  readonly streamType: string;
   readonly aggregateId: string;
   readonly version: number;
 }
@@ -23,13 +24,12 @@ export function requirementOf(
   if (consistency === undefined) return undefined;
   if (consistency.consistencyToken !== '') {
     const token = decodeConsistencyToken(consistency.consistencyToken);
-    const prefix = `${streamType}-`;
-    if (token === undefined || !token.streamId.startsWith(prefix)) {
+    if (token?.streamType !== streamType) {
       throw new ValidationError([
         { field: 'consistency.consistency_token', description: 'is not a token from a command acknowledgement of this service' },
       ]);
     }
-    return { aggregateId: token.streamId.slice(prefix.length), version: Math.max(token.version, consistency.minVersion) };
+    return { streamType, aggregateId: token.aggregateId, version: Math.max(token.version, consistency.minVersion) };
   }
   if (consistency.minVersion < 0) throw new ValidationError([{ field: 'consistency.min_version', description: 'must be zero or more' }]);
   if (consistency.minVersion === 0) return undefined;
@@ -37,7 +37,7 @@ export function requirementOf(
     throw new ValidationError([
       { field: 'consistency.min_version', description: 'applies to a read of one aggregate; use consistency_token here' },
     ]);
-  return { aggregateId: subjectId, version: consistency.minVersion };
+  return { streamType, aggregateId: subjectId, version: consistency.minVersion };
 }
 
 /**
@@ -55,7 +55,7 @@ export async function waitForView(
   if (requirement === undefined) return;
   let version = 0;
   const reached = await waitUntil(
-    requirement.aggregateId,
+    requirement,
     async () => (version = await currentVersion()) >= requirement.version,
     changes,
     context,
@@ -93,38 +93,31 @@ export async function readWhenCaughtUp<View extends { readonly version: number }
  * down so nothing could wake the wait (false).
  */
 export async function waitUntil(
-  aggregateId: string,
+  aggregate: { readonly streamType: string; readonly aggregateId: string },
   holds: () => Promise<boolean>,
   changes: ViewChanges,
   context: RequestContext,
   maxWaitMs: number,
 ): Promise<boolean> {
-  // A notification may arrive while the view is being read: it is remembered, not lost.
-  let notified = false;
-  let wake: () => void = () => undefined;
-  const stopListening = changes.listen(aggregateId, () => {
-    notified = true;
-    wake();
-  });
+  // Answer a little before the caller's deadline, so the answer arrives instead of DEADLINE_EXCEEDED.
+  const deadline = Math.min(context.deadline - ANSWER_MARGIN_MS, Date.now() + maxWaitMs);
+  const stop = new AbortController();
+  const timer = setTimeout(() => stop.abort(), deadline - Date.now());
+  const onAbort = () => stop.abort();
+  context.signal.addEventListener('abort', onAbort, { once: true });
+  // Subscribed before the first check: a notification that arrives while the view is being read is held, not lost.
+  const notifications = changes.subscribe(aggregate, stop.signal);
   try {
-    // Answer a little before the caller's deadline, so the answer arrives instead of DEADLINE_EXCEEDED.
-    const deadline = Math.min(context.deadline - ANSWER_MARGIN_MS, Date.now() + maxWaitMs);
     for (;;) {
-      notified = false;
       if (await holds()) return true;
-      if (!changes.live || Date.now() >= deadline || changes.isClosed || context.signal.aborted) return false;
-      if (notified) continue;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, deadline - Date.now());
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-        context.signal.addEventListener('abort', () => wake(), { once: true });
-      });
+      if (!changes.live || stop.signal.aborted || Date.now() >= deadline) return false;
+      // When the wait ends without a notification (deadline, cancelled, closing), the view gets one last look.
+      if ((await notifications.next()).done) return holds();
     }
   } finally {
-    stopListening();
+    clearTimeout(timer);
+    context.signal.removeEventListener('abort', onAbort);
+    void notifications.return();
   }
 }
 

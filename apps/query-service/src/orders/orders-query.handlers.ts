@@ -37,7 +37,7 @@ export function ordersQueryHandlers(
       let view = await queries.get(orderId);
       if (request.waitUntilDecided) {
         const decided = await waitUntil(
-          orderId,
+          { streamType: ORDER_STREAM_TYPE, aggregateId: orderId },
           async () => isDecided((view = await queries.get(orderId))),
           changes,
           context,
@@ -67,15 +67,9 @@ export function ordersQueryHandlers(
 
     watchOrders: serverStream(logger, (request: ordersV1.WatchOrdersRequest, send, context) =>
       watches.run(async () => {
-        // Changes are collected from before the queue is read, so none falls between the two.
-        const changed = new Set<string>();
-        let wake: () => void = () => undefined;
-        const stop = changes.listenAll(ORDER_STREAM_TYPE, (orderId) => {
-          if (orderId !== '') changed.add(orderId);
-          wake();
-        });
-        const onAbort = () => wake();
-        context.signal.addEventListener('abort', onAbort, { once: true });
+        // Subscribed before the queue is read, so no change falls between the two; while the
+        // stream sends, the subscription holds each changed order once, at its latest version.
+        const notifications = changes.subscribe({ streamType: ORDER_STREAM_TYPE }, context.signal);
         const read = <T>(query: () => Promise<T>) => watches.read(context.signal, query);
         const sent = new Map<string, number>();
         // How many events the view holds (not how often it was written: a rebuild writes it afresh).
@@ -96,18 +90,12 @@ export function ordersQueryHandlers(
               token = page.nextPageToken;
             } while (token !== '' && count < WATCH_QUEUE_LIMIT);
           }
-          for (;;) {
-            for (const orderId of [...changed]) {
-              changed.delete(orderId);
-              const view = await read(() => queries.get(orderId));
-              if (view !== undefined) await sendIfNewer(view);
-            }
-            if (context.signal.aborted || changes.isClosed) return;
-            if (changed.size === 0) await new Promise<void>((resolve) => (wake = resolve));
+          for await (const { aggregateId } of notifications) {
+            const view = await read(() => queries.get(aggregateId));
+            if (view !== undefined) await sendIfNewer(view);
           }
         } finally {
-          stop();
-          context.signal.removeEventListener('abort', onAbort);
+          void notifications.return();
         }
       }),
     ),

@@ -28,9 +28,10 @@ export class JetStreamEventPublisher {
       .publish(subject, commonV1.EventEnvelope.encode(envelope).finish(), { msgID: msgId, timeout: this.ackTimeoutMs });
   }
 
+  /** Fails fast while disconnected: a publish sent then waits out its whole ack timeout, the reconnect does not answer it. */
   private connection() {
     const nc = this.client.current;
-    if (nc === undefined || nc.isClosed()) throw new DependencyUnavailableError('nats');
+    if (nc === undefined || !this.client.connected) throw new DependencyUnavailableError('nats');
     return nc;
   }
 }

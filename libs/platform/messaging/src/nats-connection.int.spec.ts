@@ -34,6 +34,17 @@ describe('NatsClient', () => {
     await eventually(() => withTimeout(client.ping(), 300), { timeoutMs: 15_000 });
   });
 
+  it('says it is disconnected while the server is down, and calls back on the reconnect', async () => {
+    const reconnected = jest.fn();
+    client.onReconnect(reconnected);
+    expect(client.connected).toBe(true);
+    await nats.stop();
+    await eventually(() => expect(client.connected).toBe(false));
+    await nats.start();
+    await eventually(() => expect(reconnected).toHaveBeenCalledTimes(1), { timeoutMs: 15_000 });
+    expect(client.connected).toBe(true);
+  });
+
   it('waits for a server that is not there yet at start-up', async () => {
     await nats.stop();
     const late = new NatsClient({ NATS_URL: nats.url }, 'late-client', pino({ level: 'silent' }));

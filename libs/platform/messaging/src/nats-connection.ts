@@ -12,6 +12,8 @@ export interface NatsConfig {
 export class NatsClient {
   private connection: NatsConnection | undefined;
   private closed = false;
+  private disconnected = false;
+  private readonly reconnectListeners = new Set<() => void>();
   readonly ready: Promise<NatsConnection>;
 
   constructor(
@@ -40,6 +42,19 @@ export class NatsClient {
     return this.connection;
   }
 
+  /**
+   * Connected right now. A request sent while reconnecting is not answered after the reconnect
+   * (it waits out its timeout), so callers that would wait for an answer check this first.
+   */
+  get connected(): boolean {
+    return this.connection !== undefined && !this.disconnected && !this.connection.isClosed();
+  }
+
+  /** Calls the listener each time the connection is re-established after a loss. */
+  onReconnect(listener: () => void): void {
+    this.reconnectListeners.add(listener);
+  }
+
   /** A round trip to the server; rejects, or waits (callers time out) while it is unreachable. */
   async ping(): Promise<void> {
     const nc = this.connection ?? (await this.ready);
@@ -57,8 +72,10 @@ export class NatsClient {
     this.logger.info({ server: nc.getServer() }, 'connected to NATS');
     for await (const status of nc.status()) {
       if (status.type === 'disconnect' || status.type === 'reconnect') {
+        this.disconnected = status.type === 'disconnect';
         this.logger.info({ event: status.type, server: status.data }, 'NATS connection status');
       }
+      if (status.type === 'reconnect') for (const listener of this.reconnectListeners) listener();
     }
   }
 }

@@ -25,7 +25,5 @@ export { startCatalogStack } from './catalog-stack';
 export type { CatalogStack } from './catalog-stack';
 export { startPrivateFerretDb } from './private-ferretdb';
 export type { PrivateFerretDb } from './private-ferretdb';
-export { MENU_WORDS, productCreatedEvent } from './catalog-events';
-export { orderFlows } from './order-flows';
 export { startCommandFlow } from './command-flow';
 export type { CommandFlow } from './command-flow';

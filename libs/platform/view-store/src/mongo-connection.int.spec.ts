@@ -19,6 +19,25 @@ describe('view database', () => {
     }
   });
 
+  it('reconnects a client that keeps failing while the server answers new connections', async () => {
+    const views = createViewDatabase({ MONGODB_URL: LOCAL_URLS.MONGODB_URL, MONGODB_DATABASE: isolated.runId });
+    const probe = mongoProbe(views, { reconnectAfterMs: 300 });
+    const collection = views.db.collection('wedged');
+    try {
+      await probe.check();
+      // A client left closed behind the app's back fails every operation for good: wedged.
+      await views.client.close();
+      await expect(probe.check()).rejects.toThrow();
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      await expect(probe.check()).rejects.toThrow();
+      await expect(probe.check()).resolves.toBeUndefined();
+      await collection.insertOne({ _id: 'after' } as never);
+      expect(await collection.countDocuments()).toBe(1);
+    } finally {
+      await views.close();
+    }
+  });
+
   it('fails the probe when nothing listens', async () => {
     const port = await freePort();
     const views = createViewDatabase({ MONGODB_URL: `mongodb://127.0.0.1:${port}`, MONGODB_DATABASE: 'x' });

@@ -151,6 +151,34 @@ describe('OutboxRelay', () => {
     expect((readAt[2] ?? Infinity) - (readAt[1] ?? 0)).toBeLessThan(500);
   });
 
+  it('stays in the pause after a failed publish when commits wake it, and leaves it as soon as the publisher is back', async () => {
+    const { outbox, pending } = fakeOutbox([event('a', 1, 1)]);
+    let reads = 0;
+    const counted = { ...outbox, pending: async (limit: number) => (reads++, outbox.pending(limit)) } as unknown as OutboxStore;
+    let brokerUp = false;
+    const publisher: EventPublisher = {
+      prepare: async () => undefined,
+      publish: async () => {
+        if (!brokerUp) throw new Error('nats is unavailable');
+      },
+    };
+    const relay = new OutboxRelay(counted, alwaysLeader, publisher, pino({ level: 'silent' }), {
+      sweepIntervalMs: 20,
+      maxBackoffMs: 10_000,
+    });
+    relay.start();
+    await waitFor(() => reads === 1);
+    for (let i = 0; i < 5; i++) {
+      relay.wake();
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(reads).toBe(1);
+    brokerUp = true;
+    relay.publisherAvailable();
+    await waitFor(() => pending.length === 0, 1_000);
+    await relay.stop();
+  });
+
   it('publishes nothing while another process holds the lock', async () => {
     const { outbox, pending } = fakeOutbox([event('a', 1, 1)]);
     const follower = { ...alwaysLeader, tryAcquire: async () => false, isHeld: async () => false } as unknown as MysqlLeaderLock;

@@ -36,6 +36,8 @@ export class OutboxRelay {
   private stopped = false;
   private wakeUp: (() => void) | undefined;
   private woken = false;
+  /** In the pause after a failed publish, which only publisherAvailable() (or its timer) ends. */
+  private awaitingPublisher = false;
   /** Stream types whose destination is known to exist since the last failure. */
   private readonly prepared = new Set<string>();
 
@@ -55,9 +57,23 @@ export class OutboxRelay {
     this.running ??= this.loop();
   }
 
-  /** Called after a commit: publish now rather than at the next sweep. */
+  /**
+   * Called after a commit: publish now rather than at the next sweep. It does not end the pause
+   * after a failed publish: a commit proves MySQL works, not the broker, and a round per commit
+   * would only read the outbox to fail again.
+   */
   wake(): void {
     this.woken = true;
+    if (!this.awaitingPublisher) this.endIdle();
+  }
+
+  /** The publisher's destination is reachable again (the broker reconnected): retry at once. */
+  publisherAvailable(): void {
+    this.awaitingPublisher = false;
+    this.endIdle();
+  }
+
+  private endIdle(): void {
     const wakeUp = this.wakeUp;
     this.wakeUp = undefined;
     wakeUp?.();
@@ -93,6 +109,7 @@ export class OutboxRelay {
         if (failures === 1 || failures % 10 === 0)
           this.logger.warn({ err, failures, backoffMs: backoff }, 'outbox relay could not publish; retrying');
         await this.idle(backoff);
+        this.awaitingPublisher = false;
       }
     }
   }
@@ -103,7 +120,7 @@ export class OutboxRelay {
     if (batch.length === 0) return 0;
     const unprepared = new Set(batch.map((event) => event.streamType).filter((type) => !this.prepared.has(type)));
     if (unprepared.size > 0) {
-      await this.publisher.prepare(unprepared);
+      await this.publisher.prepare(unprepared).catch((err: unknown) => this.publisherFailed(err));
       for (const type of unprepared) this.prepared.add(type);
     }
     const published: number[] = [];
@@ -123,12 +140,17 @@ export class OutboxRelay {
       });
     }
     await this.outbox.markPublished(published);
-    if (firstError !== undefined) throw firstError;
+    if (firstError !== undefined) this.publisherFailed(firstError);
     return batch.length;
   }
 
+  private publisherFailed(err: unknown): never {
+    this.awaitingPublisher = true;
+    throw err;
+  }
+
   private idle(ms: number): Promise<void> {
-    if (this.woken || this.stopped) {
+    if ((this.woken && !this.awaitingPublisher) || this.stopped) {
       this.woken = false;
       return Promise.resolve();
     }

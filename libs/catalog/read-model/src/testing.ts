@@ -1,3 +1,4 @@
+// @cqrs/catalog-read-model/testing: fixtures for the tests of the product views and of what reads them.
 import { randomUUID } from 'node:crypto';
 import { catalogV1, commonV1 } from '@cqrs/contracts';
 

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { catalogV1, ordersV1 } from '@cqrs/contracts';
-import type { CatalogStack } from './catalog-stack';
-import { unaryCall } from './unary-call';
+import { unaryCall, type CatalogStack } from '@cqrs/testing';
 
 /** Steps of an order's flow through the generated clients, for end-to-end tests. */
 export function orderFlows(stack: CatalogStack) {

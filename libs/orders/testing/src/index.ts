@@ -1,0 +1,1 @@
+export { orderFlows } from './order-flows';
