@@ -1,3 +1,5 @@
+export { backoffMs, createDurableConsumer } from './durable-consumer';
+export type { BatchHandler, Delivery, DurableConsumer, DurableConsumerOptions, Outcome } from './durable-consumer';
 export { DUPLICATE_WINDOW_MS, ensureEventStream, eventStreamNames } from './event-stream';
 export type { EventStreamConfig } from './event-stream';
 export { JetStreamEventPublisher } from './jetstream-publisher';
