@@ -1,3 +1,3 @@
 export { createViewDatabase, mongoProbe } from './mongo-connection';
 export type { MongoConfig, ViewDatabase } from './mongo-connection';
-export { translateMongoError, viewStoreCall } from './mongo-errors';
+export { DuplicateKeyError, isDuplicateKeyWrite, translateMongoError, viewStoreCall } from './mongo-errors';
