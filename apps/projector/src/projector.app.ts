@@ -2,7 +2,7 @@ import { productsProjection } from '@cqrs/catalog-read-model';
 import { ordersProjection } from '@cqrs/orders-read-model';
 import { startGrpcServer, type RunningGrpcServer } from '@cqrs/grpc-kit';
 import type { Logger } from '@cqrs/logging';
-import { ensureEventStream, NatsClient, natsProbe } from '@cqrs/messaging';
+import { createDurableConsumer, NatsClient, natsProbe } from '@cqrs/messaging';
 import type { commonV1 } from '@cqrs/contracts';
 import type { Projection, ViewDocument } from '@cqrs/projection';
 import { JetStreamProjector, ViewCatalog } from '@cqrs/projections';
@@ -23,27 +23,20 @@ export async function startProjector(config: ProjectorConfig, logger: Logger): P
     const project = <View extends ViewDocument>(projection: Projection<View, commonV1.EventEnvelope>) => {
       // One consumer per source stream type, each reading that type's own stream.
       for (const source of [projection.streamType, ...(projection.sources ?? [])]) {
-        const projector = new JetStreamProjector(
-          nc,
-          views.db,
-          store,
-          projection,
-          catalog,
-          logger.child({ projection: projection.name, source }),
-          {
-            source,
-            maxDeliveries: config.PROJECTOR_MAX_DELIVERIES,
-            ensureStream: async (streamType) => ensureEventStream(await nc.jetstreamManager(), config, streamType),
-            subjectPrefix: config.NATS_SUBJECT_PREFIX,
-            batchSize: config.PROJECTOR_BATCH_SIZE,
-            retryDelayMs: config.PROJECTOR_RETRY_DELAY_MS,
-            gapRepairAfterMs: config.PROJECTOR_GAP_REPAIR_AFTER_MS,
-            ackWaitMs: config.PROJECTOR_ACK_WAIT_MS,
-            viewCacheSize: config.PROJECTOR_VIEW_CACHE_SIZE,
-          },
-        );
-        projector.start();
-        running.push(projector);
+        const log = logger.child({ projection: projection.name, source });
+        const projector = new JetStreamProjector(nc, views.db, store, projection, catalog, log, {
+          source,
+          maxDeliveries: config.PROJECTOR_MAX_DELIVERIES,
+          subjectPrefix: config.NATS_SUBJECT_PREFIX,
+          batchSize: config.PROJECTOR_BATCH_SIZE,
+          retryDelayMs: config.PROJECTOR_RETRY_DELAY_MS,
+          gapRepairAfterMs: config.PROJECTOR_GAP_REPAIR_AFTER_MS,
+          ackWaitMs: config.PROJECTOR_ACK_WAIT_MS,
+          viewCacheSize: config.PROJECTOR_VIEW_CACHE_SIZE,
+        });
+        const consumer = createDurableConsumer(nc, { streams: config, ...projector.consumer }, projector.handle, log);
+        consumer.start();
+        running.push(consumer);
       }
     };
     project(productsProjection);
@@ -55,10 +48,6 @@ export async function startProjector(config: ProjectorConfig, logger: Logger): P
     logger,
     services: [],
     probes: [mongoProbe(views, { logger }), natsProbe(nats)],
-    onShutdown: [
-      async () => void (await Promise.all(running.map((projector) => projector.stop()))),
-      () => nats.close(),
-      () => views.close(),
-    ],
+    onShutdown: [async () => void (await Promise.all(running.map((consumer) => consumer.stop()))), () => nats.close(), () => views.close()],
   });
 }

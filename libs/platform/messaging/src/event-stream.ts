@@ -1,5 +1,6 @@
 import { DiscardPolicy, RetentionPolicy, StorageType, nanos, type JetStreamManager, type StreamConfig } from 'nats';
 import { eventStreamName, eventStreamNamePrefix, eventSubjectsOf } from '@cqrs/contracts';
+import { natsCall, StreamNotFoundError, unlessMissing } from './nats-errors';
 
 export interface EventStreamConfig {
   /** Streams are named `<NATS_STREAM>_<STREAM TYPE>`, one per stream type. */
@@ -29,12 +30,9 @@ export async function ensureEventStream(jsm: JetStreamManager, config: EventStre
     duplicate_window: nanos(DUPLICATE_WINDOW_MS),
     max_age: 0,
   };
-  const existing = await jsm.streams.info(name).catch((err: unknown) => {
-    if (String(err).includes('stream not found')) return undefined;
-    throw err;
-  });
+  const existing = await unlessMissing(StreamNotFoundError, () => jsm.streams.info(name));
   if (existing === undefined) {
-    const holder = await jsm.streams.find(subject).catch(() => undefined);
+    const holder = (await natsCall(() => streamsHolding(jsm, subject)))[0];
     if (holder !== undefined) {
       throw new Error(
         `stream ${holder} already holds ${subject}; events now go to one stream per stream type (${name}). ` +
@@ -42,19 +40,27 @@ export async function ensureEventStream(jsm: JetStreamManager, config: EventStre
       );
     }
     const created: Partial<StreamConfig> = { name, storage: StorageType.File, ...changeable };
-    await jsm.streams.add(created);
+    await natsCall(() => jsm.streams.add(created));
     return name;
   }
   // Storage cannot change on an existing stream; the rest is brought up to date.
   const { storage: _storage, ...current } = existing.config;
-  await jsm.streams.update(name, { ...current, ...changeable });
+  await natsCall(() => jsm.streams.update(name, { ...current, ...changeable }));
   return name;
+}
+
+async function streamsHolding(jsm: JetStreamManager, subject: string): Promise<string[]> {
+  const names: string[] = [];
+  for await (const name of jsm.streams.names(subject)) names.push(name);
+  return names;
 }
 
 /** The names of every event stream under this configuration's prefix (operators and tests). */
 export async function eventStreamNames(jsm: JetStreamManager, config: Pick<EventStreamConfig, 'NATS_STREAM'>): Promise<string[]> {
   const names: string[] = [];
   const prefix = eventStreamNamePrefix(config.NATS_STREAM);
-  for await (const name of jsm.streams.names()) if (name.startsWith(prefix)) names.push(name);
+  await natsCall(async () => {
+    for await (const name of jsm.streams.names()) if (name.startsWith(prefix)) names.push(name);
+  });
   return names;
 }

@@ -1,7 +1,10 @@
+export { backoffMs, createDurableConsumer } from './durable-consumer';
+export type { BatchHandler, Delivery, DurableConsumer, DurableConsumerOptions, Outcome } from './durable-consumer';
 export { DUPLICATE_WINDOW_MS, ensureEventStream, eventStreamNames } from './event-stream';
 export type { EventStreamConfig } from './event-stream';
 export { JetStreamEventPublisher } from './jetstream-publisher';
 export { NatsClient, natsProbe } from './nats-connection';
 export type { NatsConfig } from './nats-connection';
+export { ConsumerNotFoundError, JetStreamApiCode, JetStreamApiError, StreamNotFoundError, translateNatsError } from './nats-errors';
 export { JetStreamReaction } from './jetstream-reaction';
 export type { JetStreamReactionOptions } from './jetstream-reaction';

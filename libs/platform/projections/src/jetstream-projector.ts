@@ -1,5 +1,5 @@
 import type { Db } from 'mongodb';
-import { AckPolicy, DeliverPolicy, nanos, type Consumer, type JsMsg, type NatsConnection } from 'nats';
+import type { NatsConnection } from 'nats';
 import { commonV1, republishSubject, viewChangedSubject } from '@cqrs/contracts';
 import type { Logger } from '@cqrs/logging';
 import { ProjectionApplier, type Gap, type ProjectionApplierOptions } from './projection-applier';
@@ -7,29 +7,27 @@ import type { ViewCatalog } from './view-catalog';
 import { sourceKey, type Projection, type ViewDocument, type ViewStore } from '@cqrs/projection';
 
 export interface JetStreamProjectorOptions {
-  /** Creates the JetStream stream of a stream type when it does not exist yet; returns its name. */
-  readonly ensureStream: (streamType: string) => Promise<string>;
+  readonly subjectPrefix: string;
   /** The stream type this projector consumes: the projection's own (default) or one of its further sources. */
   readonly source?: string;
-  readonly subjectPrefix: string;
-  /** Most events applied in one batch (one bulk write). */
+  /** Most events applied in one batch (one bulk write). Default 256. */
   readonly batchSize?: number;
-  /** Most events delivered and not yet acknowledged (two batches by default). */
+  /** Most events delivered and not yet acknowledged. Default two batches. */
   readonly maxAckPending?: number;
-  /** Redelivery delay of an event waiting for its predecessor. */
+  /** Redelivery delay of an event waiting for its predecessor. Default 500 ms. */
   readonly gapDelayMs?: number;
-  /** First redelivery delay of a failing event; doubles per delivery. */
+  /** First redelivery delay of a failing event; doubles per delivery. Default 500 ms. */
   readonly retryDelayMs?: number;
   /**
    * How long a gap may last, beyond the ack wait, before the command side is asked to re-publish the
    * missing events. Until the ack wait has passed, the missing events may be held by a projector
-   * that died and will come back by redelivery.
+   * that died and will come back by redelivery. Default 5 s.
    */
   readonly gapRepairAfterMs?: number;
   /**
    * How long JetStream waits for an ack before it redelivers: after a crash, the events the dead
    * process held come back this late. Events held here (queued or being written) are kept alive
-   * with progress signals, so a short wait never redelivers them to a live projector.
+   * with progress signals, so a short wait never redelivers them to a live projector. Default 10 s.
    */
   readonly ackWaitMs?: number;
 }
@@ -42,23 +40,36 @@ export function projectorConsumerName(
   return source === projection.streamType ? `projector-${projection.name}` : `projector-${projection.name}-${sourceKey(source)}`;
 }
 
+/** One delivered event, as the platform's durable consumer (`@cqrs/messaging`) hands it over. */
+export interface ProjectorDelivery {
+  readonly value: commonV1.EventEnvelope;
+  readonly deliveries: number;
+}
+
+/** What becomes of a delivered event: acknowledged, redelivered after a delay, or never delivered again. */
+export type ProjectorOutcome = 'ack' | 'term' | { readonly nakDelayMs: number };
+
+/** The durable consumer a projector needs: the app passes these to `createDurableConsumer` with the streams' names. */
+export interface ProjectorConsumerSettings {
+  readonly streamType: string;
+  readonly name: string;
+  readonly decode: (data: Uint8Array) => commonV1.EventEnvelope;
+  readonly batchSize: number;
+  readonly maxAckPending: number;
+  readonly ackWaitMs: number;
+  readonly retryDelayMs: number;
+  readonly prepare: () => Promise<void>;
+}
+
 /**
- * Feeds one projection from a durable JetStream consumer (explicit acks, bounded in flight).
- * Messages are applied in micro-batches: one at a time when traffic is light (low latency),
- * as many as have arrived while the previous batch was written when catching up (bulk writes).
- * After each batch the projector announces the changed views on core NATS.
+ * Feeds one projection (and source) from a durable JetStream consumer: it says which consumer it
+ * needs (`consumer`) and handles its batches (`handle`). The consumer hands out events in
+ * micro-batches: one at a time when traffic is light (low latency), as many as have arrived while
+ * the previous batch was written when catching up (bulk writes). After each batch the projector
+ * announces the changed views on core NATS.
  */
 export class JetStreamProjector<View extends ViewDocument> {
-  private readonly batchSize: number;
-  private readonly queue: JsMsg[] = [];
-  private readonly inProcess = new Set<JsMsg>();
-  private heartbeat: NodeJS.Timeout | undefined;
-  private draining: Promise<void> | undefined;
-  private stopped = false;
-  private messages: { stop(): void; close(): Promise<void | Error> } | undefined;
-  private loop: Promise<void> | undefined;
-  private running = false;
-
+  readonly consumer: ProjectorConsumerSettings;
   private readonly appliers = new Map<string, ProjectionApplier<View>>();
   private readonly openGaps = new Map<string, { since: number; askedAt: number }>();
 
@@ -71,23 +82,22 @@ export class JetStreamProjector<View extends ViewDocument> {
     private readonly logger: Logger,
     private readonly options: JetStreamProjectorOptions & Pick<ProjectionApplierOptions, 'maxDeliveries' | 'viewCacheSize'>,
   ) {
-    this.batchSize = options.batchSize ?? 256;
+    const batchSize = options.batchSize ?? 256;
+    this.consumer = {
+      streamType: this.source,
+      name: projectorConsumerName(projection, this.source),
+      decode: decodeEnvelope,
+      batchSize,
+      // In flight: two batches, one being written and one arriving meanwhile.
+      maxAckPending: options.maxAckPending ?? batchSize * 2,
+      ackWaitMs: this.ackWaitMs(),
+      retryDelayMs: options.retryDelayMs ?? 500,
+      prepare: async () => (await this.applier()).ensureIndexes(),
+    };
   }
 
-  /** Starts in the background; setting up (indexes, consumer) is retried until it works. */
-  start(): void {
-    this.loop = this.consumeForever();
-    this.heartbeat = setInterval(() => this.signalProgress(), this.ackWaitMs() / 3);
-    this.heartbeat.unref();
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    this.messages?.stop();
-    await this.loop;
-    await this.draining;
-    clearInterval(this.heartbeat);
-  }
+  /** Applies a batch of events and says, per event, whether it is done (applied, a duplicate, parked) or comes back later. */
+  readonly handle = (batch: readonly ProjectorDelivery[]): Promise<ProjectorOutcome[]> => this.process(batch);
 
   private get source(): string {
     return this.options.source ?? this.projection.streamType;
@@ -95,40 +105,6 @@ export class JetStreamProjector<View extends ViewDocument> {
 
   private ackWaitMs(): number {
     return this.options.ackWaitMs ?? 10_000;
-  }
-
-  /** Tells JetStream that the events held here are still being worked on (resets their ack wait). */
-  private signalProgress(): void {
-    for (const message of this.queue) message.working();
-    for (const message of this.inProcess) message.working();
-  }
-
-  private async consumeForever(): Promise<void> {
-    let failures = 0;
-    let indexed = false;
-    while (!this.stopped) {
-      try {
-        if (!indexed) {
-          await (await this.applier()).ensureIndexes();
-          indexed = true;
-        }
-        const consumer = await this.consumer();
-        const messages = await consumer.consume({ max_messages: this.batchSize });
-        this.messages = messages;
-        if (failures > 0 || !this.running) this.logger.info('projection running');
-        this.running = true;
-        failures = 0;
-        for await (const message of messages) {
-          this.queue.push(message);
-          this.draining ??= this.drain();
-        }
-      } catch (err) {
-        failures++;
-        if (this.stopped) break;
-        if (failures === 1 || failures % 10 === 0) this.logger.warn({ err, failures }, 'projector could not consume; retrying');
-        await sleep(Math.min(5_000, 100 * 2 ** Math.min(failures, 6)));
-      }
-    }
   }
 
   /** Writes go to the projection's active collections, looked up per batch, so a rebuild's swap takes effect at once. */
@@ -152,83 +128,31 @@ export class JetStreamProjector<View extends ViewDocument> {
     return active.collection !== applier.collection;
   }
 
-  private async consumer(): Promise<Consumer> {
-    const jsm = await this.nc.jetstreamManager();
-    const name = projectorConsumerName(this.projection, this.source);
-    // In flight: two batches, one being written and one arriving meanwhile.
-    const tunable = { ack_wait: nanos(this.ackWaitMs()), max_ack_pending: this.options.maxAckPending ?? this.batchSize * 2 };
-    const stream = await this.options.ensureStream(this.source);
-    const existing = await jsm.consumers.info(stream, name).catch(() => undefined);
-    if (existing === undefined) {
-      // The stream holds only this source's events: no filter subject (see ensureEventStream).
-      await jsm.consumers.add(stream, {
-        durable_name: name,
-        ack_policy: AckPolicy.Explicit,
-        deliver_policy: DeliverPolicy.All,
-        ...tunable,
-      });
-    } else if (existing.config.ack_wait !== tunable.ack_wait || existing.config.max_ack_pending !== tunable.max_ack_pending) {
-      await jsm.consumers.update(stream, name, tunable);
-    }
-    return this.nc.jetstream().consumers.get(stream, name);
-  }
-
-  /** Applies whatever has queued up, batch after batch, until the queue is empty. */
-  private async drain(): Promise<void> {
-    try {
-      while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, this.batchSize);
-        for (const message of batch) this.inProcess.add(message);
-        await this.process(batch)
-          .catch((err: unknown) => {
-            this.logger.error({ err, size: batch.length }, 'batch failed; its events will be redelivered');
-            for (const message of batch) message.nak(this.options.retryDelayMs ?? 500);
-          })
-          .finally(() => {
-            for (const message of batch) this.inProcess.delete(message);
-          });
-      }
-    } finally {
-      this.draining = undefined;
-    }
-  }
-
-  private async process(batch: readonly JsMsg[]): Promise<void> {
-    const decoded = batch.map((message) => ({ message, envelope: decodeEnvelope(message) }));
-    const valid = decoded.filter((d): d is { message: JsMsg; envelope: commonV1.EventEnvelope } => d.envelope !== undefined);
-    for (const bad of decoded.filter((d) => d.envelope === undefined)) {
-      this.logger.error(
-        { subject: bad.message.subject, seq: bad.message.seq },
-        'message is not an event envelope; acknowledged and dropped',
-      );
-      bad.message.ack();
-    }
+  private async process(batch: readonly ProjectorDelivery[]): Promise<ProjectorOutcome[]> {
     const applier = await this.applier();
-    const { outcomes, changed, gaps } = await applier.applyBatch(
-      valid.map(({ message, envelope }) => ({ envelope, deliveries: message.info.redeliveryCount })),
-    );
+    const { outcomes, changed, gaps } = await applier.applyBatch(batch.map(({ value, deliveries }) => ({ envelope: value, deliveries })));
     if (await this.swappedUnder(applier)) {
       // A rebuild swapped the collections while this batch was written to the replaced ones, and
       // its last catch-up may already be over: redeliver the batch so the new collections get it.
-      this.logger.info({ size: valid.length }, 'collections were swapped during the batch; it will be applied again');
-      for (const { message } of valid) message.nak();
-      return;
+      this.logger.info({ size: batch.length }, 'collections were swapped during the batch; it will be applied again');
+      return batch.map(() => ({ nakDelayMs: 0 }));
     }
-    valid.forEach(({ message, envelope }, i) => {
+    const settled = batch.map(({ value: envelope, deliveries }, i): ProjectorOutcome => {
       const outcome = outcomes[i];
-      if (outcome === 'applied' || outcome === 'duplicate' || outcome === 'parked') message.ack();
-      else if (outcome === 'gap') message.nak(this.options.gapDelayMs ?? 500);
-      else message.nak(Math.min(30_000, (this.options.retryDelayMs ?? 500) * 2 ** Math.max(0, message.info.redeliveryCount - 1)));
       if (outcome === 'parked')
         this.logger.warn(
           { eventId: envelope.eventId, streamId: envelope.streamId, version: envelope.version },
           'event parked in the dead-letter collection',
         );
+      if (outcome === 'applied' || outcome === 'duplicate' || outcome === 'parked') return 'ack';
+      if (outcome === 'gap') return { nakDelayMs: this.options.gapDelayMs ?? 500 };
+      return { nakDelayMs: Math.min(30_000, this.consumer.retryDelayMs * 2 ** Math.max(0, deliveries - 1)) };
     });
     for (const [aggregateId, version] of changed) {
       this.nc.publish(viewChangedSubject(this.options.subjectPrefix, this.projection.streamType, aggregateId), JSON.stringify({ version }));
     }
     this.repairLongGaps(changed, gaps);
+    return settled;
   }
 
   /**
@@ -263,15 +187,9 @@ export class JetStreamProjector<View extends ViewDocument> {
   }
 }
 
-function decodeEnvelope(message: JsMsg): commonV1.EventEnvelope | undefined {
-  try {
-    const envelope = commonV1.EventEnvelope.decode(message.data);
-    return envelope.aggregateId !== '' && envelope.version > 0 ? envelope : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** An event envelope of an aggregate, or an error (the consumer terminates the message and logs it). */
+function decodeEnvelope(data: Uint8Array): commonV1.EventEnvelope {
+  const envelope = commonV1.EventEnvelope.decode(data);
+  if (envelope.aggregateId === '' || envelope.version <= 0) throw new Error('not an event envelope: no aggregate id or version');
+  return envelope;
 }

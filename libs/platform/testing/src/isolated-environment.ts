@@ -1,8 +1,11 @@
 import { MongoClient } from 'mongodb';
 import { createConnection } from 'mysql2/promise';
-import { connect } from 'nats';
+import { connect, type NatsError } from 'nats';
 import { eventStreamNamePrefix } from '@cqrs/contracts';
 import { newRunId } from './run-id';
+
+/** JetStream API error code of a stream that does not exist. */
+const STREAM_NOT_FOUND = 10059;
 
 export const LOCAL_URLS = {
   MYSQL_URL: process.env['MYSQL_URL'] || 'mysql://root@127.0.0.1:3306',
@@ -62,8 +65,10 @@ async function dropStreams(prefix: string): Promise<void> {
     const jsm = await nc.jetstreamManager();
     for await (const name of jsm.streams.names()) {
       if (!name.startsWith(eventStreamNamePrefix(prefix))) continue;
+      // Gone already (another cleanup got there first): JetStream's "stream not found" code. The platform's
+      // translation lives in @cqrs/messaging, whose tests use this lib, so it is read here directly.
       await jsm.streams.delete(name).catch((err: unknown) => {
-        if (!String(err).includes('stream not found')) throw err;
+        if ((err as NatsError).api_error?.err_code !== STREAM_NOT_FOUND) throw err;
       });
     }
   } finally {

@@ -1,6 +1,6 @@
-import { MongoNetworkError, MongoServerError } from 'mongodb';
+import { MongoBulkWriteError, MongoNetworkError, MongoServerError } from 'mongodb';
 import { DependencyUnavailableError } from '@cqrs/errors';
-import { translateMongoError } from './mongo-errors';
+import { DuplicateKeyError, isDuplicateKeyWrite, translateMongoError } from './mongo-errors';
 
 describe('translateMongoError', () => {
   it('makes a lost connection the view store being unavailable', () => {
@@ -19,5 +19,19 @@ describe('translateMongoError', () => {
     expect(translateMongoError(serverError)).toBe(serverError);
     const bug = new TypeError('x is undefined');
     expect(translateMongoError(bug)).toBe(bug);
+  });
+
+  it('makes a duplicate key (E11000) a DuplicateKeyError, its cause chained', () => {
+    const err = new MongoServerError({ message: 'E11000 duplicate key error', code: 11000 });
+    const translated = translateMongoError(err);
+    expect(translated).toBeInstanceOf(DuplicateKeyError);
+    expect(translated).toMatchObject({ name: 'DuplicateKeyError', cause: err });
+  });
+
+  it('leaves a bulk write error whole: its duplicates are read per document', () => {
+    const err = new MongoBulkWriteError({ message: 'E11000', code: 11000, writeErrors: [] }, { insertedCount: 0 } as never);
+    expect(translateMongoError(err)).toBe(err);
+    expect(isDuplicateKeyWrite({ code: 11000 })).toBe(true);
+    expect(isDuplicateKeyWrite({ code: 2 })).toBe(false);
   });
 });

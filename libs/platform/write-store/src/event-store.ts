@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { AlreadyExistsError, ConcurrencyError } from '@cqrs/errors';
 import type { AppendRequest, AppendResult, EventMetadata, IdempotencyRecord, StoredEvent } from './event-store.types';
-import { translateMysqlError } from './mysql-connection';
+import { DuplicateKeyError, LockConflictError, translateMysqlError } from './mysql-connection';
 import { streamIdOf } from './stream-id';
 
 /** Another request with the same request id committed first; read its record instead. */
@@ -125,9 +125,9 @@ export class EventStore {
         return results;
       });
     } catch (err) {
-      const code = (err as { code?: string } | null)?.code;
-      const lostRace = err instanceof VersionTakenError || code === 'ER_LOCK_DEADLOCK' || code === 'ER_LOCK_WAIT_TIMEOUT';
-      throw await this.explainAppendFailure(lostRace ? new VersionTakenError() : err, current ?? requests[0]);
+      const translated = translateMysqlError(err);
+      const lostRace = translated instanceof VersionTakenError || translated instanceof LockConflictError;
+      throw await this.explainAppendFailure(lostRace ? new VersionTakenError() : translated, current ?? requests[0]);
     }
   }
 
@@ -234,7 +234,7 @@ async function insertOrThrow(insert: Knex.QueryBuilder, onDuplicate: () => Error
   try {
     return (await insert) as number[];
   } catch (err) {
-    if ((err as { code?: string } | null)?.code === 'ER_DUP_ENTRY') throw onDuplicate();
+    if (translateMysqlError(err) instanceof DuplicateKeyError) throw onDuplicate();
     throw err;
   }
 }

@@ -1,5 +1,5 @@
 import { DependencyUnavailableError } from '@cqrs/errors';
-import { translateMysqlError } from './mysql-connection';
+import { DuplicateKeyError, LockConflictError, translateMysqlError } from './mysql-connection';
 
 /** mysql2's errors as it builds them (lib/base/connection.js, lib/packets/packet.js). */
 function mysql2Error(message: string, fields: Record<string, unknown>): Error {
@@ -30,5 +30,22 @@ describe('translateMysqlError', () => {
   it('passes a statement error through untouched', () => {
     const err = mysql2Error("Table 'cqrs.no_such_table' doesn't exist", { code: 'ER_NO_SUCH_TABLE', errno: 1146, sqlState: '42S02' });
     expect(translateMysqlError(err)).toBe(err);
+  });
+
+  it('makes a duplicate key a DuplicateKeyError, its cause chained', () => {
+    const err = mysql2Error("Duplicate entry 'x' for key 'PRIMARY'", { code: 'ER_DUP_ENTRY', errno: 1062, sqlState: '23000' });
+    const translated = translateMysqlError(err);
+    expect(translated).toBeInstanceOf(DuplicateKeyError);
+    expect(translated).toMatchObject({ name: 'DuplicateKeyError', cause: err });
+  });
+
+  it.each([
+    ['a deadlock', 'ER_LOCK_DEADLOCK', 1213],
+    ['a lock wait timeout', 'ER_LOCK_WAIT_TIMEOUT', 1205],
+  ])('makes %s a LockConflictError (a race lost, not an outage)', (_case, code, errno) => {
+    const err = mysql2Error('lock', { code, errno, sqlState: '40001' });
+    const translated = translateMysqlError(err);
+    expect(translated).toBeInstanceOf(LockConflictError);
+    expect(translated).toMatchObject({ name: 'LockConflictError', cause: err });
   });
 });

@@ -11,6 +11,24 @@ export interface MysqlConfig {
 }
 
 const CONNECTION_LOST_CODES = new Set(['PROTOCOL_CONNECTION_LOST', 'ER_CON_COUNT_ERROR', 'ER_SERVER_SHUTDOWN']);
+/** The transaction lost a lock to another one: a deadlock, or a wait that timed out. */
+const LOCK_CONFLICT_CODES = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT']);
+
+/** A unique key refused the row (ER_DUP_ENTRY); the caller knows which domain error that is. */
+export class DuplicateKeyError extends Error {
+  constructor(options: { cause?: unknown } = {}) {
+    super('a unique key already holds this value', options);
+    this.name = 'DuplicateKeyError';
+  }
+}
+
+/** Another transaction held a lock this one needed (a deadlock or a lock wait timeout): it lost a race and may be retried. */
+export class LockConflictError extends Error {
+  constructor(options: { cause?: unknown } = {}) {
+    super('the transaction lost a lock to another one', options);
+    this.name = 'LockConflictError';
+  }
+}
 
 export interface MysqlPoolOptions {
   /** The database to use; `null` for the server alone. The configured one by default. */
@@ -73,7 +91,8 @@ export async function ensureDatabase(config: MysqlConfig, logger?: Logger): Prom
 }
 
 /**
- * The one place a mysql2/knex error becomes a platform error; unknown errors pass through.
+ * The one place a mysql2/knex error becomes a platform error (or, for a duplicate key and a lost
+ * lock, an error of this lib that its callers turn into a domain error); unknown errors pass through.
  * mysql2 marks `fatal` every error after which its connection is unusable, including the one
  * without a code that a command gets on a connection the server closed just before ("Can't add
  * new command when connection is in closed state"): the command never reached the server.
@@ -84,6 +103,8 @@ export function translateMysqlError(err: unknown): unknown {
   if (isTimeout || fatal === true || isSocketError(err) || (typeof code === 'string' && CONNECTION_LOST_CODES.has(code))) {
     return new DependencyUnavailableError('mysql', { cause: err });
   }
+  if (code === 'ER_DUP_ENTRY') return new DuplicateKeyError({ cause: err });
+  if (typeof code === 'string' && LOCK_CONFLICT_CODES.has(code)) return new LockConflictError({ cause: err });
   return err;
 }
 
