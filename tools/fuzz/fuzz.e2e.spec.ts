@@ -19,6 +19,8 @@ const SEED = Number(process.env['FUZZ_SEED'] ?? Math.floor(Math.random() * 2 ** 
 const CASES = Number(process.env['FUZZ_CASES'] ?? 4_000);
 const CONCURRENCY = 8;
 const UNARY_DEADLINE_MS = 5_000;
+/** A body of megabytes takes its own time to cross a loaded machine; a stalled answer never arrives at all. */
+const DEADLINE_MS_PER_MEGABYTE = 3_000;
 const STREAM_DEADLINE_MS = 300;
 /** Codes that say the service failed the caller, whatever the request: a bug, a crash, a stalled connection. */
 const NEVER_UNARY = new Set([
@@ -94,7 +96,7 @@ describe(`fuzzing every RPC with raw request bytes (FUZZ_SEED=${SEED})`, () => {
           const headers = { 'x-correlation-id': `${correlationPrefix}${index}` };
           const outcome = fuzzCase.method.serverStreaming
             ? await rawServerStream(client, fuzzCase.method.path, fuzzCase.body, STREAM_DEADLINE_MS, headers)
-            : await rawUnary(client, fuzzCase.method.path, fuzzCase.body, UNARY_DEADLINE_MS, headers);
+            : await rawUnary(client, fuzzCase.method.path, fuzzCase.body, unaryDeadlineMs(fuzzCase.body), headers);
           outcomes[index] = outcome;
           const never = fuzzCase.method.serverStreaming ? NEVER_STREAM : NEVER_UNARY;
           if (never.has(outcome.code))
@@ -190,4 +192,8 @@ function report(findings: readonly Finding[]): string {
     ].join('\n');
   });
   return `FUZZ_SEED=${SEED}: ${findings.length} finding(s); reproduce with FUZZ_SEED=${SEED} FUZZ_CASES=${CASES}\n${shown.join('\n')}`;
+}
+
+function unaryDeadlineMs(body: Uint8Array): number {
+  return UNARY_DEADLINE_MS + Math.ceil((body.length / 1_048_576) * DEADLINE_MS_PER_MEGABYTE);
 }
