@@ -35,8 +35,12 @@ describe('benchmark harness (smoke)', () => {
     ]);
     expect(report.ceilings.every((c) => (c.rate ?? 0) > 0)).toBe(true);
     expect(new Set(report.figures.map((f) => f.scenario))).toEqual(
-      new Set(['commands', 'visibility', 'catch-up', 'queries', 'query scaling']),
+      new Set(['commands', 'visibility', 'catch-up', 'queries', 'query scaling', 'engines']),
     );
+    const engineFigures = report.figures.filter((f) => f.scenario === 'engines').map((f) => f.name);
+    for (const engine of ['ferretdb-v1', 'mongodb']) {
+      expect(engineFigures.filter((name) => name.startsWith(`[${engine}]`)).length).toBeGreaterThan(0);
+    }
     expect(report.figures.filter((f) => (f.errors ?? 0) > 0).map((f) => ({ figure: f.name, errors: f.errorKinds }))).toEqual([]);
     expect(report.figures.filter((f) => f.scenario === 'commands').every((f) => f.ratio !== undefined && f.ceiling !== undefined)).toBe(
       true,
