@@ -237,8 +237,13 @@ describe('the stack under faults', () => {
  * so nothing was stored. unknown: deadline, cancellation or a dropped connection, after which the
  * command may or may not have been applied.
  */
+/**
+ * UNAVAILABLE is indeterminate too: MySQL can go away after it committed and before the commit was
+ * acknowledged, so a command refused as "mysql is unavailable" may have been applied. A client
+ * resolves it as it resolves a timeout, by sending the same request id again.
+ */
 function classify(error: ServiceError): Outcome {
-  if (error.code === Status.DEADLINE_EXCEEDED || error.code === Status.CANCELLED) return 'unknown';
+  if (error.code === Status.DEADLINE_EXCEEDED || error.code === Status.CANCELLED || error.code === Status.UNAVAILABLE) return 'unknown';
   if (statusDetailsOf(error.metadata) === undefined) return 'unknown';
   return 'failed';
 }
